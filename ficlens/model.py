@@ -119,7 +119,8 @@ class Quote:
     ``start``/``end`` include the quotation marks; ``text`` is the content without them,
     exactly ``text[text_start:text_end]``. A quotation split by a narration beat or
     running over several paragraphs is several Quotes, each later part naming the
-    first in ``continues``.
+    first in ``continues``. A quotation inside another (she said 'never') names its
+    parent in ``nested_in``.
     """
 
     id: int
@@ -132,6 +133,7 @@ class Quote:
     paragraph: int  # index into the flattened list of all chapters' paragraphs
     style: QuoteStyle
     continues: int | None = None
+    nested_in: int | None = None  # id of the quotation this one is quoted inside
     speaker: str | None = None  # character id, filled by the speakers stage
     addressees: list[str] = field(default_factory=list)
     confidence: float | None = None  # of the speaker attribution
