@@ -40,9 +40,7 @@ NOTE_KINDS: tuple[str, ...] = NoteKind.__args__  # type: ignore[attr-defined]
 
 QuoteStyle = Literal["double", "single", "curly-double", "curly-single", "guillemet", "dash"]
 
-Rating = Literal[
-    "General Audiences", "Teen And Up Audiences", "Mature", "Explicit", "Not Rated"
-]
+Rating = Literal["General Audiences", "Teen And Up Audiences", "Mature", "Explicit", "Not Rated"]
 
 
 @dataclass

@@ -41,8 +41,10 @@ class Pipeline:
         disabled = set(disable)
         unknown = disabled - set(STAGE_NAMES)
         if unknown:
-            raise ValueError(f"unknown stage(s): {', '.join(sorted(unknown))}; "
-                             f"stages are {', '.join(STAGE_NAMES)}")
+            raise ValueError(
+                f"unknown stage(s): {', '.join(sorted(unknown))}; "
+                f"stages are {', '.join(STAGE_NAMES)}"
+            )
         self.stages = [stage for stage in STAGES if stage.name not in disabled]
         enabled = {stage.name for stage in self.stages}
         for stage in self.stages:
@@ -51,10 +53,13 @@ class Pipeline:
                 raise ValueError(f"stage {stage.name!r} needs {', '.join(missing)}")
 
     def __call__(self, text: str, source: Source | None = None) -> Analysis:
-        source = source or Source(path=None, format="text", encoding="utf-8",
-                                  size=len(text.encode("utf-8", "surrogatepass")))
-        doc = Analysis(source=source, text_length=len(text), ficlens_version=__version__,
-                       text=text)
+        source = source or Source(
+            path=None,
+            format="text",
+            encoding="utf-8",
+            size=len(text.encode("utf-8", "surrogatepass")),
+        )
+        doc = Analysis(source=source, text_length=len(text), ficlens_version=__version__, text=text)
         for stage in self.stages:
             stage.run(doc)
         return doc
@@ -66,8 +71,9 @@ class Pipeline:
 _DEFAULT: Pipeline | None = None
 
 
-def analyze_text(text: str, source: Source | None = None, *,
-                 disable: Iterable[str] = ()) -> Analysis:
+def analyze_text(
+    text: str, source: Source | None = None, *, disable: Iterable[str] = ()
+) -> Analysis:
     """Analyse one text with the default pipeline (or one without the ``disable``d stages)."""
     global _DEFAULT
     disable = tuple(disable)

@@ -55,41 +55,99 @@ _RATING_TOKEN = re.compile(
 
 # Phrases in a warnings line that name an AO3 archive warning.
 _ARCHIVE_WARNINGS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"major character death|(?<!minor )character death|\bmcd\b|\bdeath\b",
-                re.IGNORECASE), "Major Character Death"),
-    (re.compile(r"graphic (?:depictions? of )?violence|\bgore\b", re.IGNORECASE),
-     "Graphic Depictions Of Violence"),
+    (
+        re.compile(
+            r"major character death|(?<!minor )character death|\bmcd\b|\bdeath\b", re.IGNORECASE
+        ),
+        "Major Character Death",
+    ),
+    (
+        re.compile(r"graphic (?:depictions? of )?violence|\bgore\b", re.IGNORECASE),
+        "Graphic Depictions Of Violence",
+    ),
     (re.compile(r"\brape\b|non-?con|\bnoncon", re.IGNORECASE), "Rape/Non-Con"),
     (re.compile(r"underage", re.IGNORECASE), "Underage Sex"),
-    (re.compile(r"^(?:none|no warnings?|no archive warnings apply|n/a|nothing)$",
-                re.IGNORECASE), "No Archive Warnings Apply"),
-    (re.compile(r"chose not to use|choose not to warn", re.IGNORECASE),
-     "Creator Chose Not To Use Archive Warnings"),
+    (
+        re.compile(r"^(?:none|no warnings?|no archive warnings apply|n/a|nothing)$", re.IGNORECASE),
+        "No Archive Warnings Apply",
+    ),
+    (
+        re.compile(r"chose not to use|choose not to warn", re.IGNORECASE),
+        "Creator Chose Not To Use Archive Warnings",
+    ),
 ]
 _NO_WARNING = re.compile(r"^(?:none|no warnings?|n/a|nothing)\.?$", re.IGNORECASE)
 
 # Slash-joined terms that are one tag, not two ("Hurt/Comfort").
-_SLASH_TERMS = re.compile(r"hurt\s*/\s*comfort|h\s*/\s*c|rape\s*/\s*non-?con|f/[fm]|m/m",
-                          re.IGNORECASE)
+_SLASH_TERMS = re.compile(
+    r"hurt\s*/\s*comfort|h\s*/\s*c|rape\s*/\s*non-?con|f/[fm]|m/m", re.IGNORECASE
+)
 _FANDOM_IN_VOICE = re.compile(
     r"\b(?i:my|a|this|another|the|our)\s+(?i:(?:very\s+)?(?:first|second|third|new|latest|"
-    r"little|short|quick|attempt at an?)\s+)*(?P<fandom>[A-Z][\w'’:.&-]*(?:\s+(?:[A-Z0-9][\w'’:.&-]*|of|"
-    r"the|and|&)){0,5})\s+(?:fan\s?fic(?:tion)?|fics?|stor(?:y|ies)|one-?shot|drabble|ficlet|"
+    r"little|short|quick|attempt at an?)\s+)*"
+    r"(?P<fandom>[A-Z][\w'’:.&-]*(?:\s+(?:[A-Z0-9][\w'’:.&-]*|of|the|and|&)){0,5})\s+(?:fan\s?fic(?:tion)?|fics?|stor(?:y|ies)|one-?shot|drabble|ficlet|"
     r"AU|crossover)\b"
 )
-_NOT_A_FANDOM = {"first", "new", "fan", "long", "short", "little", "quick", "christmas",
-                 "holiday", "birthday", "halloween", "valentine's", "valentines", "secret",
-                 "santa", "big", "bang", "smut", "crack", "angst", "fluff", "i", "this", "my",
-                 "the", "a", "an", "ever", "multi-chapter", "multichapter", "chaptered", "au",
-                 "modern", "canon", "ff", "ffn"}
+_NOT_A_FANDOM = {
+    "first",
+    "new",
+    "fan",
+    "long",
+    "short",
+    "little",
+    "quick",
+    "christmas",
+    "holiday",
+    "birthday",
+    "halloween",
+    "valentine's",
+    "valentines",
+    "secret",
+    "santa",
+    "big",
+    "bang",
+    "smut",
+    "crack",
+    "angst",
+    "fluff",
+    "i",
+    "this",
+    "my",
+    "the",
+    "a",
+    "an",
+    "ever",
+    "multi-chapter",
+    "multichapter",
+    "chaptered",
+    "au",
+    "modern",
+    "canon",
+    "ff",
+    "ffn",
+}
 _DISCLAIMED = re.compile(
     r"\b(?:do\s*n[o']?t|don['’]?t|do not|never)\s+(?:\w+\s+)?own\s+(?:any(?:thing)?\s+(?:of|from)"
     r"\s+)?(?P<what>[A-Z][\w'’:.&-]*(?:\s+(?:[A-Z0-9][\w'’:.&-]*|of|the|and|&)){0,5})"
     r"|(?P<subject>[A-Z][\w'’:.&-]*(?:\s+(?:[A-Z0-9][\w'’:.&-]*|of|the|and|&)){0,5})\s+"
     r"(?:and\s+(?:all\s+)?(?:its|their)\s+characters\s+)?(?:belongs?|is the property) (?:to|of)\b"
 )
-_NOT_OWNED = {"i", "it", "they", "everything", "all", "anything", "nothing", "the", "any",
-              "none", "characters", "these", "this", "them"}
+_NOT_OWNED = {
+    "i",
+    "it",
+    "they",
+    "everything",
+    "all",
+    "anything",
+    "nothing",
+    "the",
+    "any",
+    "none",
+    "characters",
+    "these",
+    "this",
+    "them",
+}
 
 
 def rating(value: str) -> tuple[Rating | None, str | None]:
@@ -155,7 +213,18 @@ def apply_note(declared: Declared, kind: str, value: str) -> None:
         for item in split_list(value, slashes=True):
             add_fandom(declared, re.sub(r"\s+crossover$", "", item, flags=re.IGNORECASE))
     elif kind == "pairing":
-        for item in re.split(r"\s*[,;]\s*|\s+and\s+(?=\S+\s*[/x&])", value.rstrip(".")):
+        # "none (gen)", "n/a": no pairing; commas inside "(friendship, not romance)" stay.
+        for item in re.split(r"\s*[,;]\s*(?![^()]*\))|\s+and\s+(?=\S+\s*[/x&])", value.rstrip(".")):
+            if re.match(r"^\s*(?:none|n/?a|no pairings?|gen)\b", item, re.IGNORECASE):
+                item = re.sub(r"^\s*(?:none|n/?a|no pairings?)\s*", "", item, flags=re.I)
+                if re.fullmatch(r"\(?\s*gen\s*\)?", item, re.IGNORECASE):
+                    _add(declared.tags, "Gen")
+                continue
+            # "Merlin/Arthur (pre-slash)": the qualifier is a tag of its own.
+            qualifier = re.search(r"\(([^()]+)\)\s*$", item)
+            if qualifier:
+                item = item[: qualifier.start()]
+                _add(declared.tags, tag_name(qualifier.group(1)))
             if item.strip():
                 _add(declared.relationships, relationship(item))
     elif kind == "characters":

@@ -6,14 +6,60 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-    "eighty ninety hundred first second third fourth fifth sixth seventh eighth ninth tenth "
-    "eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
-    "nineteenth twentieth thirtieth last final"
-).split()
-_WORD_NUMBER = r"(?:%s)(?:[\s-](?:%s))?" % ("|".join(_NUMBER_WORDS), "|".join(_NUMBER_WORDS))
+_NUMBER_WORDS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+    "thirtieth",
+    "last",
+    "final",
+]
+_WORD_NUMBER = r"(?:{})(?:[\s-](?:{}))?".format("|".join(_NUMBER_WORDS), "|".join(_NUMBER_WORDS))
 _ROMAN = r"[IVXLCDM]{1,8}"
 _NUMBER = rf"(?:\d{{1,4}}|{_ROMAN}|{_WORD_NUMBER})"
 
@@ -93,8 +139,9 @@ def parse_heading(line: str) -> Heading | None:
         if title and _looks_like_sentence(title):
             return None
         label = match.group("label").lower().rstrip(".")
-        return Heading(_clean(line), {"chap": "chapter", "ch": "chapter", "vol": "volume"}.get(
-            label, label))
+        return Heading(
+            _clean(line), {"chap": "chapter", "ch": "chapter", "vol": "volume"}.get(label, label)
+        )
     if match := _NAMED.match(line):
         title = match.group("title")
         if title and _looks_like_sentence(title):

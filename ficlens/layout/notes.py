@@ -16,21 +16,60 @@ from ficlens.model import NoteKind
 
 # Labels as written (lower-case, straight apostrophes) for each kind of note.
 _PHRASES: dict[NoteKind, tuple[str, ...]] = {
-    "author-note": ("a/n", "a.n.", "a/n's", "author's notes", "author's note", "authors notes",
-                    "authors note", "author notes", "author note", "notes", "note", "n.b.",
-                    "p.s.", "ps", "chapter notes", "chapter note", "word count", "wordcount",
-                    "words", "prompt", "status", "series", "written for"),
+    "author-note": (
+        "a/n",
+        "a.n.",
+        "a/n's",
+        "author's notes",
+        "author's note",
+        "authors notes",
+        "authors note",
+        "author notes",
+        "author note",
+        "notes",
+        "note",
+        "n.b.",
+        "p.s.",
+        "ps",
+        "chapter notes",
+        "chapter note",
+        "word count",
+        "wordcount",
+        "words",
+        "prompt",
+        "status",
+        "series",
+        "written for",
+    ),
     "summary": ("summary", "full summary", "blurb", "chapter summary"),
-    "warning": ("warnings", "warning", "content warnings", "content warning", "cw", "tw",
-                "trigger warnings", "trigger warning", "archive warnings", "archive warning"),
+    "warning": (
+        "warnings",
+        "warning",
+        "content warnings",
+        "content warning",
+        "cw",
+        "tw",
+        "trigger warnings",
+        "trigger warning",
+        "archive warnings",
+        "archive warning",
+    ),
     "disclaimer": ("disclaimers", "disclaimer"),
     "rating": ("rating", "rated"),
     "fandom": ("fandoms", "fandom"),
     "pairing": ("pairings", "pairing", "relationships", "relationship", "ships", "ship"),
     "characters": ("characters", "character"),
     "tags": ("additional tags", "tags", "genres", "genre", "categories", "category"),
-    "beta": ("beta'd by", "beta’d by", "betaed by", "beta-ed by", "beta read by", "beta reader",
-             "betas", "beta"),
+    "beta": (
+        "beta'd by",
+        "beta’d by",
+        "betaed by",
+        "beta-ed by",
+        "beta read by",
+        "beta reader",
+        "betas",
+        "beta",
+    ),
     "dedication": ("dedications", "dedication", "dedicated to"),
     "title": ("story title", "title"),
     "byline": ("written by", "authors", "author", "by"),
@@ -54,12 +93,51 @@ _LOOSE = re.compile(
     re.DOTALL,
 )
 # "AN" and "Author" need their colon (otherwise "An hour later" would be a note).
-_NEEDS_COLON = {"an", "author", "authors", "words", "status", "series", "notes", "note", "set",
-                "character", "characters", "ship", "ps", "by", "written by", "title", "prompt",
-                "setting", "spoiler", "spoilers", "genre", "genres", "category", "categories",
-                "tags", "rating", "fandom", "fandoms", "timeline", "beta", "betas",
-                "relationship", "relationships", "summary", "blurb", "warning", "warnings",
-                "cw", "tw", "disclaimer", "dedication", "pairing", "pairings"}
+_NEEDS_COLON = {
+    "an",
+    "author",
+    "authors",
+    "words",
+    "status",
+    "series",
+    "notes",
+    "note",
+    "set",
+    "character",
+    "characters",
+    "ship",
+    "ps",
+    "by",
+    "written by",
+    "title",
+    "prompt",
+    "setting",
+    "spoiler",
+    "spoilers",
+    "genre",
+    "genres",
+    "category",
+    "categories",
+    "tags",
+    "rating",
+    "fandom",
+    "fandoms",
+    "timeline",
+    "beta",
+    "betas",
+    "relationship",
+    "relationships",
+    "summary",
+    "blurb",
+    "warning",
+    "warnings",
+    "cw",
+    "tw",
+    "disclaimer",
+    "dedication",
+    "pairing",
+    "pairings",
+}
 _AN_COLON = re.compile(r"^[\s(\[*_~]*AN\s*[:\-–—]\s*(?P<value>.*)", re.DOTALL)
 
 _IN_WHICH = re.compile(r"^[\s(\[*_~]*In which\b", re.IGNORECASE)
@@ -207,7 +285,9 @@ def byline(paragraph: str) -> str | None:
     if not match:
         return None
     name = match.group("name").strip()
-    if len(name.split()) > 6 or name[:1].islower():
+    words = name.split()
+    # "by Jane Doe" or a user name ("by quietlyconsulting"), not "by the time he came".
+    if len(words) > 6 or (name[:1].islower() and len(words) > 1) or name.lower() in _MINOR:
         return None
     return name
 
@@ -217,8 +297,33 @@ def is_bare_by(paragraph: str) -> bool:
 
 
 _TITLE_WORD = re.compile(r"^[\"“'‘(]?[A-Z0-9]")
-_MINOR = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on",
-          "or", "the", "to", "with", "vs", "vs.", "nor", "so", "yet", "is", "are", "be"}
+_MINOR = {
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "but",
+    "by",
+    "for",
+    "from",
+    "in",
+    "into",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+    "vs",
+    "vs.",
+    "nor",
+    "so",
+    "yet",
+    "is",
+    "are",
+    "be",
+}
 
 
 def looks_like_title(paragraph: str) -> bool:
@@ -234,7 +339,8 @@ def looks_like_title(paragraph: str) -> bool:
     if len(words) > 12:
         return False
     capitalised = sum(
-        1 for i, word in enumerate(words) if _TITLE_WORD.match(word) or (
-            i and word.lower() in _MINOR)
+        1
+        for i, word in enumerate(words)
+        if _TITLE_WORD.match(word) or (i and word.lower() in _MINOR)
     )
     return capitalised == len(words)

@@ -10,6 +10,7 @@ once per text from its line widths, then split. Line endings stay as they are (`
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -54,7 +55,7 @@ def _line(text: str, start: int, end: int) -> Line:
 def is_hard_wrapped(lines: list[Line]) -> bool:
     """True when most lines inside multi-line blocks are wrapped at a common width."""
     inner: list[int] = []  # widths of lines that are followed by another non-blank line
-    for current, following in zip(lines, lines[1:], strict=False):
+    for current, following in itertools.pairwise(lines):
         if not current.blank and not following.blank:
             inner.append(current.indent + current.length)
     if len(inner) < 5:
@@ -81,8 +82,10 @@ def split_paragraphs(text: str, lines: list[Line] | None = None) -> list[Span]:
                 spans.append(_span(first, last))
             first = last = None
             continue
-        if first is not None and last is not None and (
-            not wrapped or _starts_new_paragraph(text, last, line, margin)
+        if (
+            first is not None
+            and last is not None
+            and (not wrapped or _starts_new_paragraph(text, last, line, margin))
         ):
             spans.append(_span(first, last))
             first = None
@@ -107,11 +110,9 @@ def _starts_new_paragraph(text: str, previous: Line, line: Line, margin: int) ->
     """Inside a block of a hard-wrapped text: does ``line`` begin a new paragraph?"""
     if line.indent > previous.indent:
         return True  # first-line indent
-    previous_text = text[previous.start + previous.indent : previous.start + previous.indent
-                         + previous.length]
     line_text = text[line.start + line.indent : line.start + line.indent + line.length]
-    if _LABEL_LINE.match(line_text) or _LABEL_LINE.match(previous_text):
-        return True
+    if _LABEL_LINE.match(line_text):
+        return True  # header entries ("Rating: T") each begin a paragraph
     # Inside a wrapped paragraph only its last line falls well short of the margin, so a
     # short line means the paragraph (or a heading, or a verse line) ended there.
     return previous.indent + previous.length < margin * 0.6

@@ -27,8 +27,9 @@ from ficlens.model import Chapter, Declared, Note, NoteKind, Span, Work
 
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 # Explicit author's-note labels: a note even in the middle of a chapter.
-_MID_STORY_NOTE = re.compile(r"^[\s(\[*_~]*(?:A/N|A\.N\.|AN:|Author'?’?s? Notes?\s*:)",
-                             re.IGNORECASE)
+_MID_STORY_NOTE = re.compile(
+    r"^[\s(\[*_~]*(?:A/N|A\.N\.|AN:|Author'?’?s? Notes?\s*:)", re.IGNORECASE
+)
 
 
 @dataclass
@@ -48,15 +49,23 @@ class _Builder:
     authors: list[str] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
 
-    def add_note(self, kind: NoteKind, paras: list[_Para], chapter: int | None,
-                 guess: NoteGuess | None = None) -> None:
+    def add_note(
+        self,
+        kind: NoteKind,
+        paras: list[_Para],
+        chapter: int | None,
+        guess: NoteGuess | None = None,
+    ) -> None:
         start, end = paras[0].span.start, paras[-1].span.end
         self.notes.append(Note(kind, start, end, self.text[start:end], chapter))
         value = guess.value if guess and guess.value else ""
         if len(paras) > 1 or not value:
             # The label stood alone or the note runs on: its value is all of its text.
-            value = "\n\n".join(p.text for p in paras[1:]) if guess and guess.label_only else (
-                "\n\n".join([value or paras[0].text, *(p.text for p in paras[1:])]))
+            value = (
+                "\n\n".join(p.text for p in paras[1:])
+                if guess and guess.label_only
+                else ("\n\n".join([value or paras[0].text, *(p.text for p in paras[1:])]))
+            )
         self._declare(kind, value.strip(), guess)
 
     def _declare(self, kind: NoteKind, value: str, guess: NoteGuess | None) -> None:
@@ -88,8 +97,9 @@ def build_work(text: str) -> Work:
     heading_positions = [i for i, p in enumerate(paras) if p.heading]
     for n, position in enumerate(heading_positions):
         until = heading_positions[n + 1] if n + 1 < len(heading_positions) else len(paras)
-        chapters.append(_chapter(builder, len(chapters), paras[position],
-                                 paras[position + 1 : until]))
+        chapters.append(
+            _chapter(builder, len(chapters), paras[position], paras[position + 1 : until])
+        )
     _mark_last_notes_as_end_notes(builder, chapters)
 
     work = Work(
@@ -125,7 +135,12 @@ def _front_matter(builder: _Builder, paras: list[_Para]) -> int:
         if para.scene_break:
             i += 1
             continue
-        if i == 0 and looks_like_title(para.text) and _followed_by_matter(paras, 1):
+        if (
+            i == 0
+            and labelled_note(para.text) is None
+            and looks_like_title(para.text)
+            and _followed_by_matter(paras, 1)
+        ):
             builder.add_note("title", [para], None, NoteGuess("title", None, para.text))
             i += 1
             continue
@@ -134,8 +149,9 @@ def _front_matter(builder: _Builder, paras: list[_Para]) -> int:
             i += 1
             continue
         if is_bare_by(para.text) and i + 1 < len(paras) and len(paras[i + 1].text) < 60:
-            builder.add_note("byline", paras[i : i + 2], None,
-                             NoteGuess("byline", "by", "", label_only=True))
+            builder.add_note(
+                "byline", paras[i : i + 2], None, NoteGuess("byline", "by", "", label_only=True)
+            )
             i += 2
             continue
         taken = _take_note(builder, paras, i, chapter=None, front=True)
@@ -151,13 +167,24 @@ def _followed_by_matter(paras: list[_Para], i: int) -> bool:
         return False
     para = paras[i]
     return bool(
-        para.heading or para.scene_break or byline(para.text) or is_bare_by(para.text)
-        or labelled_note(para.text) or unlabelled_note(para.text, front=True)
+        para.heading
+        or para.scene_break
+        or byline(para.text)
+        or is_bare_by(para.text)
+        or labelled_note(para.text)
+        or unlabelled_note(para.text, front=True)
     )
 
 
-def _take_note(builder: _Builder, paras: list[_Para], i: int, *, chapter: int | None,
-               front: bool, kind_override: NoteKind | None = None) -> int:
+def _take_note(
+    builder: _Builder,
+    paras: list[_Para],
+    i: int,
+    *,
+    chapter: int | None,
+    front: bool,
+    kind_override: NoteKind | None = None,
+) -> int:
     """Record the note that starts at paragraph i; return how many paragraphs it covers."""
     para = paras[i]
     guess = labelled_note(para.text) or unlabelled_note(para.text, front=front)
@@ -179,8 +206,10 @@ def _take_note(builder: _Builder, paras: list[_Para], i: int, *, chapter: int | 
             k += 1
     if guess.kind in ("author-note",):
         # An author's note runs on over paragraphs that keep talking about the fic.
-        while j < len(paras) and not (paras[j].heading or paras[j].scene_break) and (
-            labelled_note(paras[j].text) is None and author_voice_score(paras[j].text) >= 2
+        while (
+            j < len(paras)
+            and not (paras[j].heading or paras[j].scene_break)
+            and (labelled_note(paras[j].text) is None and author_voice_score(paras[j].text) >= 2)
         ):
             covered.append(paras[j])
             j += 1
@@ -202,10 +231,17 @@ def _chapter(builder: _Builder, index: int, heading: _Para | None, paras: list[_
         if para.scene_break:
             i += 1
             continue
-        if (heading and heading.heading and heading.heading.label != "markdown"
-                and title == heading.heading.title and i == 0 and _bare_number_title(title)
-                and looks_like_title(para.text) and len(para.text.split()) <= 8
-                and len(paras) > 1):
+        if (
+            heading
+            and heading.heading
+            and heading.heading.label != "markdown"
+            and title == heading.heading.title
+            and i == 0
+            and _bare_number_title(title)
+            and looks_like_title(para.text)
+            and len(para.text.split()) <= 8
+            and len(paras) > 1
+        ):
             title = f"{title}: {para.text.strip()}"
             i += 1
             continue
@@ -215,8 +251,9 @@ def _chapter(builder: _Builder, index: int, heading: _Para | None, paras: list[_
         i += taken
     body_start = i
     body_end = _trailing_notes_start(paras, body_start)
-    chapter = Chapter(index=index, title=title, start=0, end=0,
-                      heading=heading.span if heading else None)
+    chapter = Chapter(
+        index=index, title=title, start=0, end=0, heading=heading.span if heading else None
+    )
     i = body_start
     while i < body_end:
         para = paras[i]

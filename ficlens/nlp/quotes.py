@@ -28,10 +28,16 @@ _MARK = re.compile("[\"“”„‟«»'‘’‚‛]")
 _OPENING_GLYPHS = frozenset("“„‟«‘‚‛")
 _CLOSING_GLYPHS = frozenset("”»’")
 _DASHES = "—―–"
-_DASH_START = re.compile(r"^(?:[—―–]|--)\s*(?=\S)")
-# A dash that starts a dialogue tag inside em-dash dialogue: "—Hello, — said Merlin."
-_DASH_TAG = re.compile(r"(?:(?<=[,.!?…])\s*(?:[—―–]|--)|\s(?:[—―–]|--))\s*(?=[a-z])")
-_DASH_RESUME = re.compile(r"(?:[,.;:]|(?<=\w))\s*(?:[—―–]|--)\s*(?=[\"“'‘]?[A-Za-z])")
+_DASH_START = re.compile(r"(?:[—―–]|--)\s*(?=\S)")
+# Inside em-dash dialogue, a dash that starts a narration tag: "—Angel —Crowley said" (a
+# dash hung on the tag's first word), "—Hello, — said Merlin" (a spaced dash before a
+# lower-case verb), "—Hello,—said Merlin".
+_DASH_TAG = re.compile(
+    r"\s(?:[—―–]|--)(?=[^\W\d_])|\s(?:[—―–]|--)\s+(?=[a-z])|(?<=[,.!?…])(?:[—―–]|--)\s*(?=[a-z])"
+)
+# ...and the dash that ends the tag and gives the floor back to the speaker: "room—. Have"
+# (hung on the tag's last word) or "Merlin, — how are you?" (spaced, after punctuation).
+_DASH_RESUME = re.compile(r"(?<=\S)(?:[—―–]|--)[.,;:]?(?=\s)|[,.;:]\s+(?:[—―–]|--)\s*(?=\S)")
 # Words that begin with an apostrophe: 'em, 'tis, 'cause, '90s. Not quotation openers.
 _ELISION = re.compile(
     r"(?:em|tis|twas|twere|twill|twould|cause|cos|coz|til|till|bout|round|n|ere|ow|im|er|"
@@ -104,9 +110,8 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Quote]:
         lo = bisect.bisect_left(positions, para.start)
         hi = bisect.bisect_left(positions, para.end)
         para_marks = marks[lo:hi]
-        if style.dashes and _DASH_START.match(text, para.start, para.end) and (
-            not para_marks or para_marks[0][0] > para.start + 3
-        ):
+        dash = _DASH_START.match(text, para.start, para.end) if style.dashes else None
+        if dash and text[dash.end()] not in DOUBLE | SINGLE:
             found.extend(_dash_quotes(text, para, index))
             carry = None
             continue
@@ -145,7 +150,7 @@ def _flanks(text: str, pos: int, lo: int, hi: int) -> tuple[bool, bool]:
 
 
 def _orientation(text: str, pos: int, lo: int, hi: int) -> str:
-    """"open", "close" or "either" for a straight mark, from what flanks it."""
+    """ "open", "close" or "either" for a straight mark, from what flanks it."""
     left_space, right_space = _flanks(text, pos, lo, hi)
     if left_space and not right_space:
         return "open"
@@ -169,7 +174,7 @@ def _single_opens(text: str, pos: int, glyph: str, lo: int, hi: int) -> bool:
     before = text[pos - 1] if pos > lo else " "
     if after.isspace() or (before.isalnum() and glyph != "‘"):
         return False
-    if not (before.isspace() or before in "([{<—–-/_*\"“" or pos == lo):
+    if not (before.isspace() or before in '([{<—–-/_*"“' or pos == lo):
         return glyph == "‘" and not before.isalnum()
     return not _ELISION.match(text, pos + 1, min(hi, pos + 12)) or after.isupper()
 
@@ -182,7 +187,7 @@ def _single_closes(text: str, pos: int, lo: int, hi: int) -> int:
         return 0
     if before.isalnum() and after.isalnum():
         return 0  # don't, o'clock
-    if before in ".,!?;:…—–-\"”" or pos + 1 >= hi or after in ",.!?;:—–-)\"”":
+    if before in '.,!?;:…—–-"”' or pos + 1 >= hi or after in ',.!?;:—–-)"”':
         return 2
     return 1
 
@@ -214,8 +219,11 @@ def _scan_paragraph(
 
     if carry is not None:
         first = marks[0] if marks else None
-        if first and _family(first[1]) == carry.family and first[0] == lo and _can_open(
-            text, first, carry.family, lo, hi
+        if (
+            first
+            and _family(first[1]) == carry.family
+            and first[0] == lo
+            and _can_open(text, first, carry.family, lo, hi)
         ):
             pass  # a multi-paragraph speech: the new paragraph re-opens, handled below
         elif first and _family(first[1]) == carry.family and _closes_carry(text, first, lo, hi):
@@ -236,9 +244,12 @@ def _scan_paragraph(
                 pending_continuation = None
             elif family == "single" and glyph == "‘" and _pairs_soon(text, marks, i, hi):
                 stack.append(_Open(family, pos, pos + 1, "curly-single"))  # a ‘phrase’
-            elif family == "double" and outer_family == "single" and _can_open(
-                text, (pos, glyph), family, lo, hi
-            ) and _pairs_soon(text, marks, i, hi, family="double"):
+            elif (
+                family == "double"
+                and outer_family == "single"
+                and _can_open(text, (pos, glyph), family, lo, hi)
+                and _pairs_soon(text, marks, i, hi, family="double")
+            ):
                 stack.append(_Open(family, pos, pos + 1, _style_of(glyph)))
             i += 1
             continue
@@ -253,8 +264,10 @@ def _scan_paragraph(
             continue
         # A mark of the other family inside a quotation: a nested quotation.
         if family == inner_family or (len(stack) > 1 and family == stack[-2].family):
-            if len(stack) >= 2 and stack[-2].family == family and _closes(
-                text, marks, i, stack[-2], lo, hi
+            if (
+                len(stack) >= 2
+                and stack[-2].family == family
+                and _closes(text, marks, i, stack[-2], lo, hi)
             ):
                 stack.pop()  # the nested one was an apostrophe after all; close the outer
                 _close(found, stack, pos, pos + 1, index, closed=True)
@@ -305,16 +318,14 @@ def _closes_carry(text: str, mark: tuple[int, str], lo: int, hi: int) -> bool:
     return _orientation(text, pos, lo, hi) == "close"
 
 
-def _closes(text: str, marks: list[tuple[int, str]], i: int, top: _Open, lo: int,
-            hi: int) -> bool:
+def _closes(text: str, marks: list[tuple[int, str]], i: int, top: _Open, lo: int, hi: int) -> bool:
     """Does mark i close the open quotation ``top`` (of the same family)?"""
     pos, glyph = marks[i]
     if top.family == "double":
         if glyph in _OPENING_GLYPHS:
             return pos > top.content and _orientation(text, pos, lo, hi) == "close"
-        if glyph == '"' and pos == top.content:
-            return False  # '""' : an empty pair is rare, a doubled mark more so
-        return True
+        # '""': an empty pair is rare, a doubled mark more so.
+        return not (glyph == '"' and pos == top.content)
     strength = _single_closes(text, pos, lo, hi)
     if glyph in _OPENING_GLYPHS and strength < 2:
         return False
@@ -334,8 +345,14 @@ def _closes(text: str, marks: list[tuple[int, str]], i: int, top: _Open, lo: int
     return True
 
 
-def _pairs_soon(text: str, marks: list[tuple[int, str]], i: int, hi: int,
-                family: str = "single", limit: int = 80) -> bool:
+def _pairs_soon(
+    text: str,
+    marks: list[tuple[int, str]],
+    i: int,
+    hi: int,
+    family: str = "single",
+    limit: int = 80,
+) -> bool:
     """A phrase in marks of the non-dialogue family closes within a few words."""
     pos = marks[i][0]
     for later_pos, later_glyph in marks[i + 1 :]:
@@ -376,14 +393,26 @@ def _trim_end(text: str, lo: int, hi: int) -> int:
     return hi
 
 
-def _close(found: list[_Found], stack: list[_Open], content_end: int, end: int, index: int,
-           *, closed: bool) -> int:
+def _close(
+    found: list[_Found], stack: list[_Open], content_end: int, end: int, index: int, *, closed: bool
+) -> int:
     opened = stack.pop()
     parent = None
     if stack:
         parent = _open_parent(found, stack)
-    found.append(_Found(opened.start, end, opened.content, content_end, opened.style, index,
-                        closed, opened.continues, parent))
+    found.append(
+        _Found(
+            opened.start,
+            end,
+            opened.content,
+            content_end,
+            opened.style,
+            index,
+            closed,
+            opened.continues,
+            parent,
+        )
+    )
     return len(found) - 1
 
 
@@ -393,26 +422,25 @@ def _open_parent(found: list[_Found], stack: list[_Open]) -> int:
 
 
 def _dash_quotes(text: str, para: Span, index: int) -> Iterator[_Found]:
-    """Em-dash dialogue: "—Hello, — said Merlin, — come in." has two quoted parts."""
-    start = para.start
+    """Em-dash dialogue: "—Angel —Crowley said—. Look outside." has two spoken parts."""
     match = _DASH_START.match(text, para.start, para.end)
     assert match is not None
-    content = match.end()
+    start, content = para.start, match.end()
     parts = 0
-    while True:
+    while content < para.end:
         tag = _DASH_TAG.search(text, content, para.end)
         content_end = _trim_end(text, content, tag.start() if tag else para.end)
         if content_end > content:
-            yield _Found(start, content_end, content, content_end, "dash", index, True,
-                         -1 if parts else None)
+            yield _Found(
+                start, content_end, content, content_end, "dash", index, True, -1 if parts else None
+            )
             parts += 1
         if tag is None:
             return
         resume = _DASH_RESUME.search(text, tag.end(), para.end)
         if resume is None:
             return
-        start = text.rfind(resume.group().strip()[-1], resume.start(), resume.end())
-        content = resume.end()
+        start = content = _first_visible(text, resume.end(), para.end)
 
 
 def _to_quotes(text: str, found: list[_Found]) -> list[Quote]:
@@ -427,24 +455,29 @@ def _to_quotes(text: str, found: list[_Found]) -> list[Quote]:
         content_end = _trim_end(text, content_start, item.content_end)
         continues: int | None = None
         if item.continues_key == -1:  # dash dialogue: continues the paragraph's first part
-            continues = next(q.id for q in reversed(quotes) if q.paragraph == item.paragraph
-                             and q.continues is None)
+            continues = next(
+                q.id
+                for q in reversed(quotes)
+                if q.paragraph == item.paragraph and q.continues is None
+            )
         elif item.continues_key is not None:
             continues = new_id.get(item.continues_key)
         nested_in = by_start.get(-1 - item.nested_in) if item.nested_in is not None else None
-        quotes.append(Quote(
-            id=new,
-            start=item.start,
-            end=item.end,
-            text=text[content_start:content_end],
-            text_start=content_start,
-            text_end=content_end,
-            speech=nested_in is None,
-            paragraph=item.paragraph,
-            style=item.style,
-            continues=continues,
-            nested_in=nested_in,
-        ))
+        quotes.append(
+            Quote(
+                id=new,
+                start=item.start,
+                end=item.end,
+                text=text[content_start:content_end],
+                text_start=content_start,
+                text_end=content_end,
+                speech=nested_in is None,
+                paragraph=item.paragraph,
+                style=item.style,
+                continues=continues,
+                nested_in=nested_in,
+            )
+        )
     _link_split_quotes(text, quotes)
     for quote in quotes:
         if quote.speech and quote.continues is None and not _spoken(text, quote, quotes):
@@ -458,13 +491,18 @@ def _link_split_quotes(text: str, quotes: list[Quote]) -> None:
     for quote in quotes:
         if quote.nested_in is not None:
             continue
-        if (previous is not None and quote.continues is None
-                and previous.paragraph == quote.paragraph and previous.style == quote.style):
+        if (
+            previous is not None
+            and quote.continues is None
+            and previous.paragraph == quote.paragraph
+            and previous.style == quote.style
+        ):
             between = text[previous.end : quote.start]
             ends_open = previous.text[-1:] in ",—–-…" or previous.text.endswith("--")
             if len(between.split()) <= 12 and (ends_open or quote.text[:1].islower()):
-                quote.continues = previous.continues if previous.continues is not None \
-                    else previous.id
+                quote.continues = (
+                    previous.continues if previous.continues is not None else previous.id
+                )
         previous = quote
 
 
@@ -476,7 +514,7 @@ def _spoken(text: str, quote: Quote, quotes: list[Quote]) -> bool:
     sentence_start = max(text.rfind("\n", 0, quote.start), 0)
     before = text[max(sentence_start, quote.start - 60) : quote.start]
     stripped = before.rstrip()
-    if not stripped or stripped[-1] in ".!?…:;\"”’)" or stripped.endswith(","):
+    if not stripped or stripped[-1] in '.!?…:;"”’)' or stripped.endswith(","):
         return True  # begins a sentence or follows "he said," / a colon: dialogue
     if _UNSAID.search(stripped):
         return False  # the word he "meant to say"
