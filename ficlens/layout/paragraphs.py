@@ -58,7 +58,7 @@ def is_hard_wrapped(lines: list[Line]) -> bool:
     for current, following in itertools.pairwise(lines):
         if not current.blank and not following.blank:
             inner.append(current.indent + current.length)
-    if len(inner) < 5:
+    if len(inner) < 3:
         return False
     widths = sorted(inner)
     width = widths[int(len(widths) * 0.9)]

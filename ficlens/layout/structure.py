@@ -209,7 +209,7 @@ def _take_note(
         while (
             j < len(paras)
             and not (paras[j].heading or paras[j].scene_break)
-            and (labelled_note(paras[j].text) is None and author_voice_score(paras[j].text) >= 2)
+            and (labelled_note(paras[j].text) is None and author_voice_score(paras[j].text) >= 3)
         ):
             covered.append(paras[j])
             j += 1

@@ -47,7 +47,7 @@ _ELISION = re.compile(
 )
 _SPEECH_VERB = re.compile(
     r"\b(?:said|says|say|saying|asked|asks|ask|replied|replies|answered|answers|whispered|"
-    r"shouted|cried|called|yelled|muttered|murmured|added|began|continued|exclaimed|screamed|"
+    r"shouted|cried|yelled|muttered|murmured|added|began|continued|exclaimed|screamed|"
     r"snapped|hissed|growled|told|tells|sang|sings|went|goes|like|repeated|echoed|wrote|"
     r"read|mouthed|breathed|sighed|laughed|grumbled|demanded|insisted|shrieked|gasped|"
     r"bellowed|roared|barked|cooed|purred|squeaked|croaked|interrupted|pleaded|begged|"
@@ -478,10 +478,10 @@ def _to_quotes(text: str, found: list[_Found]) -> list[Quote]:
                 nested_in=nested_in,
             )
         )
-    _link_split_quotes(text, quotes)
     for quote in quotes:
-        if quote.speech and quote.continues is None and not _spoken(text, quote, quotes):
+        if quote.speech and quote.continues is None and not _spoken(text, quote):
             quote.speech = False
+    _link_split_quotes(text, quotes)
     return quotes
 
 
@@ -489,7 +489,7 @@ def _link_split_quotes(text: str, quotes: list[Quote]) -> None:
     """ "I think," he said, "we should go." is one utterance in two parts."""
     previous: Quote | None = None
     for quote in quotes:
-        if quote.nested_in is not None:
+        if not quote.speech:
             continue
         if (
             previous is not None
@@ -499,14 +499,18 @@ def _link_split_quotes(text: str, quotes: list[Quote]) -> None:
         ):
             between = text[previous.end : quote.start]
             ends_open = previous.text[-1:] in ",—–-…" or previous.text.endswith("--")
-            if len(between.split()) <= 12 and (ends_open or quote.text[:1].islower()):
+            beat = between.strip()
+            # The beat between the parts is a short tag or action, set off by punctuation.
+            if len(beat.split()) <= 12 and beat[-1:] in ",.;:—–-" and (
+                ends_open or quote.text[:1].islower()
+            ):
                 quote.continues = (
                     previous.continues if previous.continues is not None else previous.id
                 )
         previous = quote
 
 
-def _spoken(text: str, quote: Quote, quotes: list[Quote]) -> bool:
+def _spoken(text: str, quote: Quote) -> bool:
     """Is this quotation said aloud, or a title, scare quote or word being mentioned?"""
     words = quote.text.split()
     if len(words) > 5 or quote.style == "dash":

@@ -1,0 +1,155 @@
+"""Reading input: a path, stdin or bytes in; the story's text and its ``Source`` out.
+
+``load_bytes`` sniffs the format, then hands the bytes to the reader registered for it in
+``READERS``. Only plain text (and Markdown, which is plain text here) has a reader so
+far; HTML and EPUB readers plug in by adding an entry. Every failure is an
+``InputError`` with a one-line reason, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ficlens.errors import InputError
+from ficlens.model import Source
+from ficlens.read.decode import DecodeError, decode_bytes
+from ficlens.read.sniff import BINARY_FORMATS, Sniffed, sniff
+
+__all__ = ["MAX_BYTES", "READERS", "Loaded", "load_bytes", "load_path", "make_source"]
+
+MAX_BYTES: int = 50 * 1024 * 1024
+
+
+@dataclass
+class Loaded:
+    """A story's text (every offset ficlens reports refers to it) and where it came from."""
+
+    text: str
+    source: Source
+
+
+# A reader turns the bytes of one format into a Loaded. It may raise InputError, or
+# DecodeError, which load_bytes reports as the reason.
+Reader = Callable[[bytes, str | None], Loaded]
+
+
+def make_source(
+    data: bytes, path: str | None, format: str, encoding: str, repairs: list[str]
+) -> Source:
+    """The Source for ``data`` as read by a reader: adds its size and SHA-256."""
+    return Source(
+        path=path,
+        format=format,
+        encoding=encoding,
+        repairs=list(repairs),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _read_text(data: bytes, path: str | None) -> Loaded:
+    decoded = decode_bytes(data)
+    return Loaded(decoded.text, make_source(data, path, "text", decoded.encoding, decoded.repairs))
+
+
+READERS: dict[str, Reader] = {"text": _read_text}
+
+# Formats a later reader will handle; until then, say so rather than "not a text file".
+_NOT_YET = {
+    "html": "AO3/HTML input is not supported yet",
+    "epub": "EPUB input is not supported yet",
+}
+
+
+def load_bytes(data: bytes, *, path: str | None = None, max_bytes: int = MAX_BYTES) -> Loaded:
+    """Read a story from ``data``; ``path`` is only used in the Source and in errors."""
+    if len(data) > max_bytes:
+        raise InputError(path, _too_big(len(data), max_bytes))
+    if not data:
+        raise InputError(path, "empty file")
+    sniffed = sniff(data)
+    reader = READERS.get(sniffed.format)
+    if reader is None:
+        raise InputError(path, _refusal(sniffed))
+    try:
+        loaded = reader(data, path)
+    except DecodeError as error:
+        raise InputError(path, str(error)) from error
+    if not loaded.text.strip():
+        raise InputError(path, "empty file (only whitespace)" if loaded.text else "empty file")
+    return loaded
+
+
+def load_path(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Loaded:
+    """Read a story from a file; the path "-" reads the bytes of standard input."""
+    if isinstance(path, str) and path == "-":
+        return load_bytes(_read_stdin(max_bytes), path=None, max_bytes=max_bytes)
+    name = os.fsdecode(path)
+    return load_bytes(_read_file(name, max_bytes), path=name, max_bytes=max_bytes)
+
+
+def _read_file(name: str, max_bytes: int) -> bytes:
+    try:
+        with open(name, "rb") as file:
+            info = os.fstat(file.fileno())
+            # Refuse a large regular file before reading it; for pipes and devices the
+            # bounded read below is the only guard.
+            if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+                raise InputError(name, _too_big(info.st_size, max_bytes))
+            data = file.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(name, "is a directory") from None
+    except NotADirectoryError:
+        raise InputError(name, "no such file (a parent is not a directory)") from None
+    except PermissionError:
+        # Windows reports opening a directory as a permission error.
+        reason = "is a directory" if os.path.isdir(name) else "permission denied"
+        raise InputError(name, reason) from None
+    except OSError as error:
+        raise InputError(name, f"cannot read: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise InputError(name, f"file is over the {_size(max_bytes, limit=True)} limit")
+    return data
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    stream = sys.stdin
+    if stream is None:
+        raise InputError(None, "no standard input")
+    try:
+        buffer = getattr(stream, "buffer", None)
+        # A text-only stdin (replaced by a StringIO) still yields its text as UTF-8.
+        data = buffer.read(max_bytes + 1) if buffer is not None else stream.read().encode()
+    except OSError as error:
+        raise InputError(None, f"cannot read: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise InputError(None, f"input is over the {_size(max_bytes, limit=True)} limit")
+    return data
+
+
+def _refusal(sniffed: Sniffed) -> str:
+    if sniffed.format in _NOT_YET:
+        return _NOT_YET[sniffed.format]
+    if sniffed.format in BINARY_FORMATS:
+        return f"binary file ({sniffed.detail})"
+    return f"not a text file: {sniffed.detail}"
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return f"file is {_size(size)}, over the {_size(max_bytes, limit=True)} limit"
+
+
+def _size(n: int, *, limit: bool = False) -> str:
+    """'80.0 MB' for a size; a limit drops a trailing '.0' ('50 MB')."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= scale:
+            text = f"{n / scale:.1f}"
+            return f"{text.removesuffix('.0') if limit else text} {unit}"
+    return f"{n} bytes"
