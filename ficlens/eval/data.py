@@ -179,8 +179,7 @@ def load_pdnc_novel(folder: Path) -> EvalDoc:
                     category=_clean(row.get("Category")),
                 )
             )
-    return EvalDoc(corpus="pdnc", name=folder.name, text=text, quotes=quotes,
-                   characters=characters)
+    return EvalDoc(corpus="pdnc", name=folder.name, text=text, quotes=quotes, characters=characters)
 
 
 def load_pdnc(root: str | os.PathLike[str]) -> list[EvalDoc]:
@@ -228,8 +227,10 @@ class Detokenized:
 def _heading_length(tokens: list[str]) -> int:
     """How many leading tokens form a chapter heading ("VOLUME I CHAPTER I ."), else 0."""
     i = 0
-    while i + 1 < len(tokens) and _HEADING_WORD.fullmatch(tokens[i]) and _NUMERAL.fullmatch(
-        tokens[i + 1]
+    while (
+        i + 1 < len(tokens)
+        and _HEADING_WORD.fullmatch(tokens[i])
+        and _NUMERAL.fullmatch(tokens[i + 1])
     ):
         i += 2
         if i < len(tokens) and tokens[i] in {".", ":"}:
@@ -295,10 +296,7 @@ def _orient(sentences: list[list[str]]) -> tuple[list[list[str]], list[bool]]:
         first = tokens[0] if tokens else ""
         opens_with_quote.append(
             bool(row)
-            and (
-                (row[0] == "R" and any(c in "“‘\"'«`" for c in first))
-                or (first in ("—", "--") and n > 1)
-            )
+            and ((row[0] == "R" and any(c in "“‘\"'«`" for c in first)) or (first == "—" and n > 1))
         )
     return kinds, opens_with_quote
 
@@ -370,9 +368,7 @@ def _read_rows(path: Path) -> list[list[str]]:
     if not path.is_file():
         return []
     return [
-        line.split("\t")
-        for line in path.read_text(encoding="utf-8").split("\n")
-        if line.strip()
+        line.split("\t") for line in path.read_text(encoding="utf-8").split("\n") if line.strip()
     ]
 
 
@@ -418,8 +414,9 @@ def load_litbank_excerpt(tsv_txt: Path, coref_dir: Path | None = None) -> EvalDo
             continue
         s1, t1, s2, t2 = (int(x) for x in row[2:6])
         start, end = detok.span(s1, t1, s2, t2)
-        quotes.append(GoldQuote(start=start, end=end, speaker=speakers.get(row[1]),
-                                quote_id=row[1]))
+        quotes.append(
+            GoldQuote(start=start, end=end, speaker=speakers.get(row[1]), quote_id=row[1])
+        )
     quotes.sort(key=lambda q: (q.start, q.end))
     characters: list[GoldCharacter] = []
     if coref_dir is not None:
@@ -428,8 +425,9 @@ def load_litbank_excerpt(tsv_txt: Path, coref_dir: Path | None = None) -> EvalDo
         if coref_ann.is_file() and coref_txt.is_file() and _read_sentences(coref_txt) == sentences:
             characters = _litbank_characters(coref_ann, detok)
     name = tsv_txt.stem.removesuffix("_brat")
-    return EvalDoc(corpus="litbank", name=name, text=detok.text, quotes=quotes,
-                   characters=characters)
+    return EvalDoc(
+        corpus="litbank", name=name, text=detok.text, quotes=quotes, characters=characters
+    )
 
 
 def litbank_sentences(root: str | os.PathLike[str], name: str) -> list[list[str]]:

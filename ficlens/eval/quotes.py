@@ -82,9 +82,7 @@ def lenient_ok(pred: SpanT, gold: SpanT) -> bool:
 
 def exact_ok(pred: SpanT, gold: SpanT) -> bool:
     """Both boundaries within ``EXACT_TOLERANCE`` characters."""
-    return (
-        abs(pred[0] - gold[0]) <= EXACT_TOLERANCE and abs(pred[1] - gold[1]) <= EXACT_TOLERANCE
-    )
+    return abs(pred[0] - gold[0]) <= EXACT_TOLERANCE and abs(pred[1] - gold[1]) <= EXACT_TOLERANCE
 
 
 def _overlapping_pairs(
@@ -320,8 +318,7 @@ class QuoteReport:
             docs = [d for d in self.docs if d.corpus == c]
             if per_document:
                 for d in docs:
-                    lines.append(row(f"{c}/{d.name}", len(d.gold), len(d.pred), d.lenient,
-                                     d.exact))
+                    lines.append(row(f"{c}/{d.name}", len(d.gold), len(d.pred), d.lenient, d.exact))
             lines.append(
                 row(
                     f"== {c} (micro, {len(docs)} docs)",
@@ -339,8 +336,10 @@ class QuoteReport:
                 )
             if per_document:
                 lines.append("")
-        lines.append("P/R/F1: lenient (core overlap >= half the longer core); "
-                     "exF1: both core boundaries within 2 characters")
+        lines.append(
+            "P/R/F1: lenient (core overlap >= half the longer core); "
+            "exF1: both core boundaries within 2 characters"
+        )
         return "\n".join(lines)
 
     def errors(self, doc_name: str | None = None, limit: int = 20) -> list[ErrorItem]:
@@ -382,7 +381,7 @@ class QuoteReport:
         best = max(others, key=lambda o: overlap(span, o), default=None)
         nearest = None
         if best is not None and overlap(span, best) > 0:
-            nearest = f"[{best[0]}:{best[1]}] {_flat(_shorten(d.text[best[0]:best[1]], 120))}"
+            nearest = f"[{best[0]}:{best[1]}] {_flat(_shorten(d.text[best[0] : best[1]], 120))}"
         return ErrorItem(
             corpus=d.corpus,
             doc=d.name,
@@ -483,12 +482,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ficlens.eval.quotes", description="Evaluate quote detection."
     )
-    parser.add_argument("--data", help="evaluation data folder (default: FICLENS_EVAL_DATA, "
-                        "../shared/eval)")
+    parser.add_argument(
+        "--data", help="evaluation data folder (default: FICLENS_EVAL_DATA, ../shared/eval)"
+    )
     parser.add_argument("--corpus", choices=["pdnc", "litbank", "all"], default="all")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--errors", type=int, default=0, metavar="N",
-                        help="also list up to N missed and N spurious quotes, longest first")
+    parser.add_argument(
+        "--errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also list up to N missed and N spurious quotes, longest first",
+    )
     parser.add_argument("--doc", help="only this document (name or unique part of it)")
     parser.add_argument("--summary", action="store_true", help="corpus totals only")
     args = parser.parse_args(argv)

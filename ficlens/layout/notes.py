@@ -161,20 +161,24 @@ _BY_ALONE = re.compile(r"^\s*by\s*$", re.IGNORECASE)
 
 # Cues that a paragraph talks about the fic. Strong cues count 2, weak ones 1.
 _STRONG_CUES = re.compile(
-    r"\breview(?:s|ing|ers?)?\b|\bR\s*&\s*R\b|\blet me know\b|\bkudos\b|\bfan\s?fics?\b"
-    r"|\bfanfiction\b|\bfanfic\b|\bfics?\b|\bone-?shot\b|\bdrabbles?\b|\bthanks? (?:you )?for "
-    r"reading\b|\bbe gentle\b|\bconstructive criticism\b|\bflames?\b(?= (?:will|are|aren't))"
-    r"|\bbeta(?:'d|ed)?\b|\bOOC\b|\bAU\b|\bhope you (?:all |guys )?(?:enjoy|like|liked|enjoyed)"
-    r"|\bwriter['’]s block\b|\bsorry for the (?:wait|delay|long)\b|\bnext chapter\b"
-    r"|\bthis chapter\b|\blast chapter\b|\bprevious chapter\b|\bfollows?\b.*\bfav(?:ou?rite)?s\b"
+    r"\breviews\b|\breview(?:ing|ers?|ed)\b|\b(?:please|pls|do) review\b|\breview\s*(?:!|please)"
+    r"|\bR\s*&\s*R\b|\blet me know\b|\bkudos\b|\bfan\s?fics?\b"
+    r"|\bfanfiction\b|\bfics?\b|\bone-?shot\b|\bdrabbles?\b|\bthanks? (?:you )?(?:so much )?"
+    r"for reading\b|\bbe gentle\b|\bconstructive criticism\b|\bconcrit\b|\bflames?\b(?= "
+    r"(?:will|are|aren't))|\bbeta(?:'d|’d|ed)?\b|\bhope you (?:all |guys )?(?:enjoy|like|liked|"
+    r"enjoyed)|\bwriter['’]s block\b|\bsorry for the (?:wait|delay|long wait)\b"
+    r"|\b(?:next|this|last|previous|new) chapter\b|\bfollows?\b.{0,40}\bfav(?:ou?rite)?s\b"
     r"|\bcomments? (?:are|is) (?:love|welcome|appreciated)|\bplease comment\b|\bmy muse\b"
-    r"|\bthis (?:story|fic|piece)\b|\bwritten for\b|\bprompt(?:ed)?\b|\bfandom\b|\bupdate[sd]?\b",
+    r"|\b(?:this|my) fic\b|\bfandom\b|\bunbeta(?:'d|’d|ed)\b",
     re.IGNORECASE,
 )
+# Abbreviations that are cues only in capitals ("au revoir" is not an AU).
+_STRONG_CASED = re.compile(r"\bOOC\b|\bAU\b|\bA/N\b|\bWIP\b|\bOTP\b|\bPWP\b")
 _WEAK_CUES = re.compile(
     r"\benjoy\b|\bthanks?\b|\bthank you\b|\bstory\b|\bchapter\b|\bwrit(?:e|ing|ten)\b"
     r"|\breaders?\b|\bcanon\b|\bcharacters?\b|\bseries\b|\bseason\b|\bepisode\b|\binspired\b"
-    r"|\bfeedback\b|\bcomments?\b|\bfirst\b|\bspoilers?\b|!\s*$|:\)|:D|;\)|<3|\bxx+\b|\blol\b",
+    r"|\bfeedback\b|\bcomments?\b|\bspoilers?\b|\bupdat(?:e|es|ed|ing)\b|\bprompt(?:ed)?\b"
+    r"|\bwritten for\b|:\)|:D|;\)|<3|\bxx+\b|\blol\b",
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me|we|our)\b")
@@ -237,20 +241,29 @@ def _strip_wrapping(value: str) -> str:
 
 
 def author_voice_score(paragraph: str) -> int:
-    """How strongly an unlabelled paragraph sounds like its author talking about the fic."""
+    """How strongly an unlabelled paragraph sounds like its author talking about the fic.
+
+    Only fan-fiction talk counts as strong evidence ("reviews", "this chapter", "R&R",
+    "be gentle"); words such as "story" or "thanks" merely add to it. Without strong
+    evidence a paragraph is story, however personal it sounds.
+    """
     # Words inside quotation marks belong to characters, not to the author.
     narration = _outside_quotes(paragraph)
-    score = 2 * len(_STRONG_CUES.findall(narration)) + len(_WEAK_CUES.findall(narration))
-    if not score:
+    strong = len(_STRONG_CUES.findall(narration)) + len(_STRONG_CASED.findall(narration))
+    if not strong:
         return 0
+    score = 2 * strong + len(_WEAK_CUES.findall(narration))
     if _FIRST_PERSON.search(narration) or re.search(
-        r"\b(?:enjoy|please|review)\b", narration, re.IGNORECASE
+        r"\b(?:enjoy|please)\b", narration, re.IGNORECASE
     ):
         score += 1
     else:
         score -= 1
     if _QUOTE_MARK.search(paragraph):
         score -= 2  # a paragraph with dialogue is far more likely story than note
+    words = len(paragraph.split())
+    if words > 120:
+        score -= 2 + words // 150  # notes are short; long paragraphs need much more evidence
     return score
 
 

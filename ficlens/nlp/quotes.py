@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ficlens.model import Analysis, Quote, QuoteStyle, Span
+from ficlens.nlp.lexicon import SPEECH_VERBS
 
 DOUBLE = frozenset('"“”„‟«»')
 SINGLE = frozenset("'‘’‚‛")
@@ -38,6 +39,13 @@ _DASH_TAG = re.compile(
 # ...and the dash that ends the tag and gives the floor back to the speaker: "room—. Have"
 # (hung on the tag's last word) or "Merlin, — how are you?" (spaced, after punctuation).
 _DASH_RESUME = re.compile(r"(?<=\S)(?:[—―–]|--)[.,;:]?(?=\s)|[,.;:]\s+(?:[—―–]|--)\s*(?=\S)")
+# A sentence that is narration: "He turned abruptly", "Buck Mulligan attacked".
+_NARRATION_START = re.compile(
+    r"(?:He|She|They|We|It|His|Her|Their|The|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:\w+ly\s+)?"
+    r"(?:\w+ed|came|went|took|stood|sat|saw|put|held|gave|made|let|ran|began|shook|threw|"
+    r"drew|felt|knew|thought|found|left|got|brought|caught|kept|laid|led|lay|rose|struck|"
+    r"swept|turned|was|were|had)\b"
+)
 # Words that begin with an apostrophe: 'em, 'tis, 'cause, '90s. Not quotation openers.
 _ELISION = re.compile(
     r"(?:em|tis|twas|twere|twill|twould|cause|cos|coz|til|till|bout|round|n|ere|ow|im|er|"
@@ -45,15 +53,14 @@ _ELISION = re.compile(
     r"mongst|midst|spect|ppose|s|d|ll|ve|re|m|t|un|uns|ee|at|bye|night|morning|evening)\b"
     r"|\d\d?s?\b"
 )
-_SPEECH_VERB = re.compile(
-    r"\b(?:said|says|say|saying|asked|asks|ask|replied|replies|answered|answers|whispered|"
-    r"shouted|cried|yelled|muttered|murmured|added|began|continued|exclaimed|screamed|"
-    r"snapped|hissed|growled|told|tells|sang|sings|went|goes|like|repeated|echoed|wrote|"
-    r"read|mouthed|breathed|sighed|laughed|grumbled|demanded|insisted|shrieked|gasped|"
-    r"bellowed|roared|barked|cooed|purred|squeaked|croaked|interrupted|pleaded|begged|"
-    r"announced|declared|stammered|stuttered|mumbled|thought|think|thinks|wondered)"
-    r"[^\"“”]{0,25}$",
-    re.IGNORECASE,
+_VERBS = "|".join(sorted(SPEECH_VERBS - {"went", "goes", "called", "calls"}))
+# A speech verb shortly before a quotation: he said "hello".
+_SPEECH_VERB = re.compile(rf"\b(?:{_VERBS}|like)\b[^\"“”]{{0,25}}$", re.IGNORECASE)
+# A narration tag inside unmarked (dash) dialogue: ", he said sternly." / "! said Buck."
+_NAME = r"(?:[A-Z][a-z’']+(?:\s+[A-Z][a-z’']+){0,2})"
+_INLINE_TAG = re.compile(
+    rf"(?<=[,!?.…])\s+(?:(?:he|she|they|I|we|you|it|{_NAME})\s+(?:\w+ly\s+)?(?:{_VERBS})"
+    rf"|(?:{_VERBS})\s+(?:he|she|they|I|we|{_NAME}))\b[^.!?:;]*[.!?:;,]?"
 )
 _UNSAID = re.compile(
     r"\b(?:meant|wanted|tried|failed|forgot|forgotten|going|needed|longed|wished|ought|"
@@ -111,7 +118,9 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Quote]:
         hi = bisect.bisect_left(positions, para.end)
         para_marks = marks[lo:hi]
         dash = _DASH_START.match(text, para.start, para.end) if style.dashes else None
-        if dash and text[dash.end()] not in DOUBLE | SINGLE:
+        # Speech after a dialogue dash starts with a capital ("—Angel"); "—and then" is
+        # narration picking up a broken-off sentence.
+        if dash and text[dash.end()] not in DOUBLE | SINGLE and not text[dash.end()].islower():
             found.extend(_dash_quotes(text, para, index))
             carry = None
             continue
@@ -257,9 +266,20 @@ def _scan_paragraph(
             if _closes(text, marks, i, top, lo, hi):
                 _close(found, stack, pos, pos + 1, index, closed=True)
             elif family == "double" and glyph in _OPENING_GLYPHS:
-                # “ inside “: the first was never closed. End it before this one.
-                _close(found, stack, _trim_end(text, top.content, pos), pos, index, closed=False)
-                stack.append(_Open(family, pos, pos + 1, _style_of(glyph)))
+                before = text[_trim_end(text, top.content, pos) - 1]
+                if (
+                    len(stack) == 1
+                    and before.isalnum()
+                    and _pairs_soon(text, marks, i, hi, family="double")
+                ):
+                    # “... read nothing but the “Spectator,” and ...”: a title nested
+                    # in the same marks, opened mid-sentence and closed soon after.
+                    stack.append(_Open(family, pos, pos + 1, _style_of(glyph)))
+                else:
+                    # “ inside “: the first was never closed. End it before this one.
+                    end = _trim_end(text, top.content, pos)
+                    _close(found, stack, end, pos, index, closed=False)
+                    stack.append(_Open(family, pos, pos + 1, _style_of(glyph)))
             i += 1
             continue
         # A mark of the other family inside a quotation: a nested quotation.
@@ -429,7 +449,30 @@ def _dash_quotes(text: str, para: Span, index: int) -> Iterator[_Found]:
     parts = 0
     while content < para.end:
         tag = _DASH_TAG.search(text, content, para.end)
+        inline = _INLINE_TAG.search(text, content, tag.start() if tag else para.end)
+        if inline is not None:
+            # "—Thanks, old chap, he cried briskly. That will do." The tag has no dashes;
+            # the speech resumes after it.
+            content_end = _trim_end(text, content, inline.start())
+            if content_end > content:
+                yield _Found(
+                    start,
+                    content_end,
+                    content,
+                    content_end,
+                    "dash",
+                    index,
+                    True,
+                    -1 if parts else None,
+                )
+                parts += 1
+            start = content = _first_visible(text, inline.end(), para.end)
+            if inline.group().rstrip()[-1:] in ".!?" and _NARRATION_START.match(text, content):
+                return  # "..., Buck Mulligan said. He turned away." The narration goes on.
+            continue
         content_end = _trim_end(text, content, tag.start() if tag else para.end)
+        if tag is None:
+            content_end = _drop_lead_in(text, content, content_end)
         if content_end > content:
             yield _Found(
                 start, content_end, content, content_end, "dash", index, True, -1 if parts else None
@@ -441,6 +484,17 @@ def _dash_quotes(text: str, para: Span, index: int) -> Iterator[_Found]:
         if resume is None:
             return
         start = content = _first_visible(text, resume.end(), para.end)
+
+
+def _drop_lead_in(text: str, start: int, end: int) -> int:
+    """Unmarked speech that ends "... Then Roche said:" hands over to the next paragraph's
+    speaker; that last sentence is narration."""
+    if text[end - 1 : end] != ":":
+        return end
+    boundary = max(
+        text.rfind(". ", start, end), text.rfind("! ", start, end), text.rfind("? ", start, end)
+    )
+    return _trim_end(text, start, boundary + 1) if boundary > start else end
 
 
 def _to_quotes(text: str, found: list[_Found]) -> list[Quote]:
@@ -501,8 +555,10 @@ def _link_split_quotes(text: str, quotes: list[Quote]) -> None:
             ends_open = previous.text[-1:] in ",—–-…" or previous.text.endswith("--")
             beat = between.strip()
             # The beat between the parts is a short tag or action, set off by punctuation.
-            if len(beat.split()) <= 12 and beat[-1:] in ",.;:—–-" and (
-                ends_open or quote.text[:1].islower()
+            if (
+                len(beat.split()) <= 12
+                and beat[-1:] in ",.;:—–-"
+                and (ends_open or quote.text[:1].islower())
             ):
                 quote.continues = (
                     previous.continues if previous.continues is not None else previous.id
