@@ -46,6 +46,7 @@ _NARRATION_START = re.compile(
     r"drew|felt|knew|thought|found|left|got|brought|caught|kept|laid|led|lay|rose|struck|"
     r"swept|turned|was|were|had)\b"
 )
+_NARRATION_AFTER = re.compile(r"(?<=[.!?])\s+(?=" + _NARRATION_START.pattern + ")")
 # Words that begin with an apostrophe: 'em, 'tis, 'cause, '90s. Not quotation openers.
 _ELISION = re.compile(
     r"(?:em|tis|twas|twere|twill|twould|cause|cos|coz|til|till|bout|round|n|ere|ow|im|er|"
@@ -442,42 +443,40 @@ def _open_parent(found: list[_Found], stack: list[_Open]) -> int:
 
 
 def _dash_quotes(text: str, para: Span, index: int) -> Iterator[_Found]:
-    """Em-dash dialogue: "—Angel —Crowley said—. Look outside." has two spoken parts."""
+    """Em-dash dialogue: "—Angel —Crowley said—. Look outside." has two spoken parts.
+
+    Unmarked speech ends where narration takes over: at a tag set off by dashes, at an
+    inline tag ("..., he cried briskly."), at a sentence of past-tense narration ("He
+    turned away."), or at a last sentence that hands over to the next speaker ("Then
+    Roche said:").
+    """
     match = _DASH_START.match(text, para.start, para.end)
     assert match is not None
     start, content = para.start, match.end()
     parts = 0
     while content < para.end:
         tag = _DASH_TAG.search(text, content, para.end)
-        inline = _INLINE_TAG.search(text, content, tag.start() if tag else para.end)
+        limit = tag.start() if tag else para.end
+        inline = _INLINE_TAG.search(text, content, limit)
+        narration = _NARRATION_AFTER.search(text, content, inline.start() if inline else limit)
+        if narration is not None:
+            end = _trim_end(text, content, narration.start())
+        elif inline is not None:
+            end = _trim_end(text, content, inline.start())
+        else:
+            end = _trim_end(text, content, limit)
+            if tag is None:
+                end = _drop_lead_in(text, content, end)
+        if end > content:
+            yield _Found(start, end, content, end, "dash", index, True, -1 if parts else None)
+            parts += 1
+        if narration is not None:
+            return
         if inline is not None:
-            # "—Thanks, old chap, he cried briskly. That will do." The tag has no dashes;
-            # the speech resumes after it.
-            content_end = _trim_end(text, content, inline.start())
-            if content_end > content:
-                yield _Found(
-                    start,
-                    content_end,
-                    content,
-                    content_end,
-                    "dash",
-                    index,
-                    True,
-                    -1 if parts else None,
-                )
-                parts += 1
             start = content = _first_visible(text, inline.end(), para.end)
             if inline.group().rstrip()[-1:] in ".!?" and _NARRATION_START.match(text, content):
                 return  # "..., Buck Mulligan said. He turned away." The narration goes on.
             continue
-        content_end = _trim_end(text, content, tag.start() if tag else para.end)
-        if tag is None:
-            content_end = _drop_lead_in(text, content, content_end)
-        if content_end > content:
-            yield _Found(
-                start, content_end, content, content_end, "dash", index, True, -1 if parts else None
-            )
-            parts += 1
         if tag is None:
             return
         resume = _DASH_RESUME.search(text, tag.end(), para.end)
@@ -569,11 +568,17 @@ def _link_split_quotes(text: str, quotes: list[Quote]) -> None:
 def _spoken(text: str, quote: Quote) -> bool:
     """Is this quotation said aloud, or a title, scare quote or word being mentioned?"""
     words = quote.text.split()
-    if len(words) > 5 or quote.style == "dash":
+    if quote.style == "dash":
         return True
     sentence_start = max(text.rfind("\n", 0, quote.start), 0)
     before = text[max(sentence_start, quote.start - 60) : quote.start]
     stripped = before.rstrip()
+    mid_sentence = bool(stripped) and stripped[-1].isalnum()
+    if mid_sentence and quote.text[:1].islower() and not _SPEECH_VERB.search(stripped):
+        # Words quoted into a sentence of narration: an army "numerous as the leaves".
+        return False
+    if len(words) > 5:
+        return True
     if not stripped or stripped[-1] in '.!?…:;"”’)' or stripped.endswith(","):
         return True  # begins a sentence or follows "he said," / a colon: dialogue
     if _UNSAID.search(stripped):
