@@ -59,8 +59,9 @@ def supports_disable() -> bool:
     return "disable" in inspect.signature(analyze_text).parameters
 
 
-def bench(root: Path, repeat: int = 3, novel: str | None = None,
-          quote_stage: str = "quotes") -> dict:
+def bench(
+    root: Path, repeat: int = 3, novel: str | None = None, quote_stage: str = "quotes"
+) -> dict:
     """Time ``analyze_text`` on each PDNC novel; returns a JSON-ready dict."""
     docs = load_pdnc(root)
     if novel:
@@ -118,8 +119,10 @@ def format_table(result: dict) -> str:
     def line(name: str, r: dict) -> str:
         s = f"{name[:32]:32} {r['words']:9,d} {r['seconds']:9.3f} {r['words_per_second']:11,.0f}"
         if split:
-            s += (f" {r['layout_seconds']:9.3f} {r['quotes_seconds']:9.3f}"
-                  f" {r['layout_words_per_second']:11,.0f}")
+            s += (
+                f" {r['layout_seconds']:9.3f} {r['quotes_seconds']:9.3f}"
+                f" {r['layout_words_per_second']:11,.0f}"
+            )
         return s
 
     for r in result["novels"]:
@@ -128,8 +131,9 @@ def format_table(result: dict) -> str:
     lines.append(line("TOTAL", result["total"]))
     goal = result["goal_words_per_second"]
     rate = result["total"]["words_per_second"]
-    lines.append(f"goal {goal:,} words/s: {'met' if rate >= goal else 'not met'} "
-                 f"({rate / goal:.2f}x)")
+    lines.append(
+        f"goal {goal:,} words/s: {'met' if rate >= goal else 'not met'} ({rate / goal:.2f}x)"
+    )
     if not split:
         lines.append("(analyze_text has no disable= parameter: layout and quotes not split)")
     return "\n".join(lines)
@@ -140,15 +144,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", help="evaluation data folder (default: find_eval_root())")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per novel (best kept)")
     parser.add_argument("--novel", help="only novels whose name contains this")
-    parser.add_argument("--quote-stage", default="quotes",
-                        help="stage name to pass to disable= for the layout-only timing")
+    parser.add_argument(
+        "--quote-stage",
+        default="quotes",
+        help="stage name to pass to disable= for the layout-only timing",
+    )
     parser.add_argument("--no-pin", action="store_true", help="do not pin to one core")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
     root = find_eval_root(args.data)
     if root is None:
-        print("error: evaluation data not found (set FICLENS_EVAL_DATA or pass --data)",
-              file=sys.stderr)
+        print(
+            "error: evaluation data not found (set FICLENS_EVAL_DATA or pass --data)",
+            file=sys.stderr,
+        )
         return 2
     cpu = None if args.no_pin else pin_to_one_core()
     result = bench(root, args.repeat, args.novel, args.quote_stage)

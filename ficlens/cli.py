@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from ficlens import __version__
 from ficlens.errors import FicError
@@ -81,7 +82,12 @@ def analyze(
                 analysis = pipeline.analyze_loaded(loaded)
             except FicError as error:
                 failed += 1
-                progress.console.print(f"[red]ficlens: error:[/red] {error}", highlight=False)
+                # One line, whatever the width: plain text, no markup in file names.
+                progress.console.print(
+                    Text.assemble(("ficlens: error: ", "red"), str(error)),
+                    soft_wrap=True,
+                    highlight=False,
+                )
             else:
                 if as_json:
                     indent = 2 if len(paths) == 1 else None
@@ -102,7 +108,12 @@ def analyze(
     elif output:
         _emit(report_console.export_text(), output)
     if failed:
-        err.print(f"ficlens: {failed} of {len(paths)} input(s) failed", highlight=False)
+        err.print(
+            f"ficlens: {failed} of {len(paths)} input(s) failed",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
         sys.exit(1)
 
 

@@ -175,7 +175,9 @@ def split_list(value: str, *, slashes: bool = False) -> list[str]:
     for item in re.split(separators, value):
         for key, original in protected.items():
             item = item.replace(key, original)
-        item = item.strip(" .*_-–—")
+        item = item.strip(" *_-–—")
+        if item.endswith(".") and not re.search(r"(?:^|\s)[A-Z]\.$", item):
+            item = item[:-1]  # a full stop, not an initial ("Hermione G.")
         if item:
             items.append(item)
     return items

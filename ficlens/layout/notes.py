@@ -149,7 +149,8 @@ _SET_WHEN = re.compile(
 )
 _DISCLAIMER = re.compile(
     r"\b(?:I|we)\s+(?:do\s*n[o']?t|don['’]?t|do not|did not|didn['’]?t|will never|never will)"
-    r"\s+(?:\w+\s+)?own\b|\bown nothing\b|\bnothing is mine\b|\bnot mine\b|\bno copyright"
+    r"\s+(?:\w+\s+)?own\b|\bown nothing\b|\bnothing is mine\b"
+    r"|\b(?:are|is|['’]re|['’]s)\s+(?:\w+\s+)?not mine\b|\bno copyright"
     r"|\bno infringement\b|\bno profit\b|\bmaking no money\b|\bno money is being made\b"
     r"|\bnot making (?:any )?money\b|\bbelongs? to (?:the )?(?:BBC|ITV|CBS|CW|Marvel|DC|"
     r"Disney|Paramount|NBC|Fox|HBO|Netflix|Warner|J\.?\s?K\.?\s?Rowling|Tolkien|Moffat|Gatiss|"
@@ -279,6 +280,8 @@ def unlabelled_note(paragraph: str, *, front: bool, threshold: int = 3) -> NoteG
     """
     text = paragraph.strip()
     words = len(text.split())
+    if text[:1] in "\"“'‘—–«":
+        return None  # a paragraph that opens with dialogue is story
     if _DISCLAIMER.search(text) and words <= 80:
         return NoteGuess("disclaimer", None, text)
     if front and _IN_WHICH.match(text) and words <= 80:

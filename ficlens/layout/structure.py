@@ -87,6 +87,7 @@ class _Builder:
 def build_work(text: str) -> Work:
     """The layout of one story: notes, declared metadata, chapters and paragraphs."""
     paras = [_classify(text, span) for span in split_paragraphs(text)]
+    _roman_one_headings(paras)
     builder = _Builder(text)
     first_heading = next((i for i, p in enumerate(paras) if p.heading), len(paras))
 
@@ -125,6 +126,16 @@ def _classify(text: str, span: Span) -> _Para:
         else:
             para.heading = parse_heading(chunk)
     return para
+
+
+def _roman_one_headings(paras: list[_Para]) -> None:
+    """A lone "I" is the pronoun, unless "II" follows as a heading: then it is part one."""
+    if not any(p.heading and p.heading.title in ("II", "II.") for p in paras):
+        return
+    for para in paras:
+        if para.text.strip() in ("I", "I.") and para.heading is None:
+            para.heading = Heading(para.text.strip(), "number")
+            break
 
 
 def _front_matter(builder: _Builder, paras: list[_Para]) -> int:
@@ -269,7 +280,7 @@ def _chapter(builder: _Builder, index: int, heading: _Para | None, paras: list[_
     if chapter.scene_breaks and chapter.paragraphs:
         last = chapter.paragraphs[-1].end
         chapter.scene_breaks = [b for b in chapter.scene_breaks if b < last]
-    i = body_end
+    i = max(i, body_end)  # a note in the body may have run on past where the tail began
     while i < len(paras):
         if paras[i].scene_break:
             i += 1

@@ -40,11 +40,15 @@ _DASH_TAG = re.compile(
 # (hung on the tag's last word) or "Merlin, — how are you?" (spaced, after punctuation).
 _DASH_RESUME = re.compile(r"(?<=\S)(?:[—―–]|--)[.,;:]?(?=\s)|[,.;:]\s+(?:[—―–]|--)\s*(?=\S)")
 # A sentence that is narration: "He turned abruptly", "Buck Mulligan attacked".
+_NOT_A_NAME = (
+    r"(?!(?:That|This|These|Those|There|Then|You|Your|It|Its|We|Our|What|Well|Oh|Yes|No|Now|"
+    r"So|But|And|If|When|How|Why|Who|Where|Here|Just|Not|All|Nothing|Everything|Something|"
+    r"Someone|Nobody|Everyone|One|Once|Maybe|Perhaps|Please|Sorry|Thank|Thanks)\b)"
+)
 _NARRATION_START = re.compile(
-    r"(?:He|She|They|We|It|His|Her|Their|The|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:\w+ly\s+)?"
-    r"(?:\w+ed|came|went|took|stood|sat|saw|put|held|gave|made|let|ran|began|shook|threw|"
-    r"drew|felt|knew|thought|found|left|got|brought|caught|kept|laid|led|lay|rose|struck|"
-    r"swept|turned|was|were|had)\b"
+    rf"(?:He|She|They|His|Her|Their|{_NOT_A_NAME}[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+"
+    r"(?:\w+ly\s+)?(?:\w+ed|came|went|took|stood|sat|saw|put|held|gave|made|let|ran|began|shook|"
+    r"threw|drew|felt|knew|found|left|got|brought|caught|kept|laid|led|lay|rose|struck|swept)\b"
 )
 _NARRATION_AFTER = re.compile(r"(?<=[.!?])\s+(?=" + _NARRATION_START.pattern + ")")
 # Words that begin with an apostrophe: 'em, 'tis, 'cause, '90s. Not quotation openers.
@@ -59,9 +63,22 @@ _VERBS = "|".join(sorted(SPEECH_VERBS - {"went", "goes", "called", "calls"}))
 _SPEECH_VERB = re.compile(rf"\b(?:{_VERBS}|like)\b[^\"“”]{{0,25}}$", re.IGNORECASE)
 # A narration tag inside unmarked (dash) dialogue: ", he said sternly." / "! said Buck."
 _NAME = r"(?:[A-Z][a-z’']+(?:\s+[A-Z][a-z’']+){0,2})"
+# Verbs that also tell of deeds ("I offered you boots") do not make an unmarked tag.
+_TAG_VERBS = "|".join(
+    sorted(
+        SPEECH_VERBS
+        - set(
+            "offered offers began begins told tells thought thinks went goes noted notes "
+            "ordered orders promised promises agreed agrees admitted admits confessed "
+            "confesses prompted prompts corrected corrects declared declares wondered "
+            "wonders reflected reflects urged urges warned warns argued argues teased teases "
+            "observed observes called calls".split()
+        )
+    )
+)
 _INLINE_TAG = re.compile(
-    rf"(?<=[,!?.…])\s+(?:(?:he|she|they|I|we|you|it|{_NAME})\s+(?:\w+ly\s+)?(?:{_VERBS})"
-    rf"|(?:{_VERBS})\s+(?:he|she|they|I|we|{_NAME}))\b[^.!?:;]*[.!?:;,]?"
+    rf"(?<=[,!?.…])\s+(?:(?:he|she|they|I|we|you|it|{_NAME})\s+(?:\w+ly\s+)?(?:{_TAG_VERBS})"
+    rf"|(?:{_TAG_VERBS})\s+(?:he|she|they|I|we|{_NAME}))\b[^.!?:;]*[.!?:;,]?"
 )
 _UNSAID = re.compile(
     r"\b(?:meant|wanted|tried|failed|forgot|forgotten|going|needed|longed|wished|ought|"
@@ -197,6 +214,8 @@ def _single_closes(text: str, pos: int, lo: int, hi: int) -> int:
         return 0
     if before.isalnum() and after.isalnum():
         return 0  # don't, o'clock
+    if after in ",.!?;:" and pos + 2 < hi and text[pos + 2] in "'’":
+        return 0  # thinkin',' or the boys'?' : the next mark closes
     if before in '.,!?;:…—–-"”' or pos + 1 >= hi or after in ',.!?;:—–-)"”':
         return 2
     return 1
@@ -497,8 +516,9 @@ def _drop_lead_in(text: str, start: int, end: int) -> int:
 
 
 def _to_quotes(text: str, found: list[_Found]) -> list[Quote]:
-    found = [f for f in found if f.content_end > f.content_start or f.closed]
-    order = sorted(range(len(found)), key=lambda k: (found[k].start, -found[k].end))
+    # An opening mark with nothing after it before the paragraph ends is no quotation.
+    kept = [k for k, f in enumerate(found) if f.content_end > f.content_start or f.closed]
+    order = sorted(kept, key=lambda k: (found[k].start, -found[k].end))
     new_id = {old: new for new, old in enumerate(order)}
     by_start = {found[k].start: new_id[k] for k in order}
     quotes: list[Quote] = []
@@ -535,6 +555,9 @@ def _to_quotes(text: str, found: list[_Found]) -> list[Quote]:
         if quote.speech and quote.continues is None and not _spoken(text, quote):
             quote.speech = False
     _link_split_quotes(text, quotes)
+    for quote in quotes:  # every later part names the first part of its utterance
+        if quote.continues is not None and quotes[quote.continues].continues is not None:
+            quote.continues = quotes[quote.continues].continues
     return quotes
 
 
@@ -555,7 +578,7 @@ def _link_split_quotes(text: str, quotes: list[Quote]) -> None:
             beat = between.strip()
             # The beat between the parts is a short tag or action, set off by punctuation.
             if (
-                len(beat.split()) <= 12
+                len(beat.split()) <= 30
                 and beat[-1:] in ",.;:—–-"
                 and (ends_open or quote.text[:1].islower())
             ):

@@ -80,7 +80,7 @@ def load_bytes(data: bytes, *, path: str | None = None, max_bytes: int = MAX_BYT
         loaded = reader(data, path)
     except DecodeError as error:
         raise InputError(path, str(error)) from error
-    if not loaded.text.strip():
+    if not loaded.text or loaded.text.isspace():
         raise InputError(path, "empty file (only whitespace)" if loaded.text else "empty file")
     return loaded
 

@@ -280,12 +280,25 @@ def _reject_binary(text: str) -> None:
 
 # --- repairs ----------------------------------------------------------------------------
 
-# UTF-8 read as cp1252 or latin-1 always leaves a lead byte (Â..ô) followed by a
-# continuation byte (U+0080-U+00BF, or cp1252's punctuation in 0x80-0x9F), "Ã " where a
-# no-break space was lost, or bare C1 controls (cp1252 text read as latin-1). Text without
-# any of these cannot be mojibake of that kind, so ftfy's slower check is skipped.
+# UTF-8 read as cp1252 or latin-1 turns each multi-byte character into its lead byte (Â..ß,
+# à..ï or ð..ô for 2, 3 or 4 bytes) followed by 1, 2 or 3 continuation bytes, which read as
+# U+0080-U+00BF or cp1252's punctuation ("â€™"); a lost no-break space leaves "Ã ", and
+# cp1252 text read as latin-1 leaves bare C1 controls. Only lines with one of these are
+# given to ftfy, whose badness check is too slow for a whole large file, and the exact
+# shapes keep ordinary "café—" or "José’s" from triggering it.
 _CP1252_HIGH = bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")
-_MOJIBAKE_HINT = re.compile(f"[\u0080-\u009f]|[\u00c2-\u00f4][\u00a0-\u00bf{_CP1252_HIGH}]|\u00c3 ")
+_CONT = f"[\u0080-\u00bf{_CP1252_HIGH}]"
+_LINE_BREAK = re.compile("[\r\n]")
+# Written to start with one character class so that the regex engine can skip ahead
+# quickly over the ASCII that most text is made of; the lookbehinds then pick the shape.
+_MOJIBAKE_HINT = re.compile(
+    f"[\u0080-\u009f\u00c2-\u00f4](?:"
+    f"(?<=[\u00c2-\u00df]){_CONT}"
+    f"|(?<=[\u00e0-\u00ef]){_CONT}{{2}}"
+    f"|(?<=[\u00f0-\u00f4]){_CONT}{{3}}"
+    f"|(?<=\u00c3) "
+    f"|(?<=[\u0080-\u009f]))"
+)
 
 
 def repair_mojibake(text: str) -> tuple[str, bool]:
@@ -301,8 +314,15 @@ def repair_mojibake(text: str) -> tuple[str, bool]:
     for match in _MOJIBAKE_HINT.finditer(text):
         if match.start() < skip_until:
             continue
-        start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
-        end = _line_end(text, match.end())
+        # The line starts after skip_until, so bounding the backward search keeps the
+        # whole loop linear in the length of the text.
+        start = 1 + max(
+            text.rfind("\n", skip_until, match.start()), text.rfind("\r", skip_until, match.start())
+        )
+        if start == 0:
+            start = skip_until
+        line_break = _LINE_BREAK.search(text, match.end())
+        end = line_break.start() if line_break else len(text)
         skip_until = end
         line = text[start:end]
         if not is_bad(line):
@@ -315,11 +335,6 @@ def repair_mojibake(text: str) -> tuple[str, bool]:
         return text, False
     pieces.append(text[done:])
     return "".join(pieces), True
-
-
-def _line_end(text: str, pos: int) -> int:
-    ends = [i for i in (text.find("\n", pos), text.find("\r", pos)) if i != -1]
-    return min(ends) if ends else len(text)
 
 
 # Entities with their semicolon only: html.unescape on the whole text would also expand

@@ -49,14 +49,18 @@ def _span(sub: str, *, marks: bool = True) -> tuple[int, int]:
     return (start, end) if marks else (start + 1, end - 1)
 
 
-GOLD = [_span('"Come in,"', marks=False), _span('"It is late,"', marks=False),
-        _span('"and the road is long."', marks=False)]
+GOLD = [
+    _span('"Come in,"', marks=False),
+    _span('"It is late,"', marks=False),
+    _span('"and the road is long."', marks=False),
+]
 PRED = [_span('"Come in,"'), _span('"It is late,"'), _span('"and the road is long."')]
 
 
 def _doc(gold: list[tuple[int, int]] = GOLD, text: str = TEXT) -> EvalDoc:
-    return EvalDoc(corpus="pdnc", name="toy", text=text,
-                   quotes=[GoldQuote(start=s, end=e) for s, e in gold])
+    return EvalDoc(
+        corpus="pdnc", name="toy", text=text, quotes=[GoldQuote(start=s, end=e) for s, e in gold]
+    )
 
 
 def _report(pred: list[tuple[int, int]], gold: list[tuple[int, int]] = GOLD, text: str = TEXT):
@@ -183,53 +187,86 @@ def _check_offsets(sentences: list[list[str]]) -> str:
 
 
 def test_detokenise_punctuation_clitics_and_quotes() -> None:
-    text = _check_offsets([
-        ["“", "I", "do", "n't", "know", ",", "”", "said", "the", "cat", "'s", "owner", "."],
-        ["“", "We", "’ll", "see", "!", "”"],
-    ])
+    text = _check_offsets(
+        [
+            ["“", "I", "do", "n't", "know", ",", "”", "said", "the", "cat", "'s", "owner", "."],
+            ["“", "We", "’ll", "see", "!", "”"],
+        ]
+    )
     assert text == "“I don't know,” said the cat's owner.\n\n“We’ll see!”"
 
 
 def test_detokenise_straight_quotes_by_alternation() -> None:
-    text = _check_offsets([
-        ['"', "Stop", ",", '"', "she", "said", ",", '"', "or", "go", ".", '"'],
-        ["He", "called", "it", '"', "home", '"', "then", "."],
-        ['"', "Fine", '"', "."],
-    ])
+    text = _check_offsets(
+        [
+            ['"', "Stop", ",", '"', "she", "said", ",", '"', "or", "go", ".", '"'],
+            ["He", "called", "it", '"', "home", '"', "then", "."],
+            ['"', "Fine", '"', "."],
+        ]
+    )
     assert text == '"Stop," she said, "or go." He called it "home" then.\n\n"Fine".'
 
 
 def test_detokenise_single_quotes_and_apostrophes() -> None:
-    text = _check_offsets([
-        ["'", "Run", ",", "'", "he", "said", "."],
-        ["The", "boys", "'", "coats", "were", "wet", "."],
-    ])
+    text = _check_offsets(
+        [
+            ["'", "Run", ",", "'", "he", "said", "."],
+            ["The", "boys", "'", "coats", "were", "wet", "."],
+        ]
+    )
     assert text == "'Run,' he said. The boys' coats were wet."
 
 
 def test_detokenise_headings_brackets_italics_and_dashes() -> None:
-    text = _check_offsets([
-        ["CHAPTER", "IV", ".", "The", "storm", "came", "(", "at", "last", ")", "."],
-        ["It", "was", "_", "very", "_", "loud", "--", "truly", "."],
-    ])
+    text = _check_offsets(
+        [
+            ["CHAPTER", "IV", ".", "The", "storm", "came", "(", "at", "last", ")", "."],
+            ["It", "was", "_", "very", "_", "loud", "--", "truly", "."],
+        ]
+    )
     assert text == "CHAPTER IV.\n\nThe storm came (at last). It was _very_ loud -- truly."
 
 
 def test_detokenise_new_paragraph_only_before_an_opening_mark() -> None:
-    d = detokenize([
-        ["He", "left", "."],
-        ["“", "Wait", "!", "”"],
-        ["She", "ran", "."],
-        ["“", "Long", "speech", "."],  # runs on into the next paragraph, unclosed
-        ["“", "Still", "speaking", ".", "”"],
-    ])
+    d = detokenize(
+        [
+            ["He", "left", "."],
+            ["“", "Wait", "!", "”"],
+            ["She", "ran", "."],
+            ["“", "Long", "speech", "."],  # runs on into the next paragraph, unclosed
+            ["“", "Still", "speaking", ".", "”"],
+        ]
+    )
     assert d.paragraph_starts == [0, 1, 3, 4]
     assert d.text.count("\n\n") == 3
     assert d.span(3, 0, 4, 4) == (d.text.index("“Long"), len(d.text))
 
 
-QUOTE_TOKENS = ['"', "'", "“", "”", "‘", "’", "_", ",", ".", "!", "?", "--", "—", "(", ")",
-                "'s", "n't", "’ll", "CHAPTER", "II", "word", "Name", "s"]
+QUOTE_TOKENS = [
+    '"',
+    "'",
+    "“",
+    "”",
+    "‘",
+    "’",
+    "_",
+    ",",
+    ".",
+    "!",
+    "?",
+    "--",
+    "—",
+    "(",
+    ")",
+    "'s",
+    "n't",
+    "’ll",
+    "CHAPTER",
+    "II",
+    "word",
+    "Name",
+    "s",
+]
 
 
 @settings(max_examples=200, deadline=None)

@@ -5,15 +5,30 @@ from ficlens.layout.markers import is_scene_break, parse_heading
 
 @pytest.mark.parametrize(
     "line",
-    ["* * *", "***", "~~~", "-x-x-", "oOoOo", "xXx", "---", "~*~*~*~", "=====", "- - -",
-     "°º¤ø,¸¸,ø¤º°", "[scene break]", "~ Line Break ~", "  ***  "],
+    [
+        "* * *",
+        "***",
+        "~~~",
+        "-x-x-",
+        "oOoOo",
+        "xXx",
+        "---",
+        "~*~*~*~",
+        "=====",
+        "- - -",
+        "°º¤ø,¸¸,ø¤º°",
+        "[scene break]",
+        "~ Line Break ~",
+        "  ***  ",
+    ],
 )
 def test_scene_breaks(line: str) -> None:
     assert is_scene_break(line)
 
 
 @pytest.mark.parametrize(
-    "line", ["...", "!!!", "Oh.", "x", "--", "He left.", "XOXO", "?!", "I"],
+    "line",
+    ["...", "!!!", "Oh.", "x", "--", "He left.", "XOXO", "?!", "I"],
 )
 def test_not_scene_breaks(line: str) -> None:
     assert not is_scene_break(line)

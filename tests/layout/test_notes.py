@@ -56,9 +56,7 @@ def test_label_alone_takes_the_next_paragraph_as_its_body() -> None:
 
 
 def test_parenthesised_note_runs_to_its_closing_parenthesis() -> None:
-    text = (
-        "(A/N: a long one, this.\n\nIt goes on for two paragraphs, as notes do.)\n\n" + STORY
-    )
+    text = "(A/N: a long one, this.\n\nIt goes on for two paragraphs, as notes do.)\n\n" + STORY
     work = build_work(text)
     assert kinds(work) == ["author-note"]
     assert work.notes[0].text.endswith("as notes do.)")
@@ -101,7 +99,14 @@ def test_header_block_declares_metadata() -> None:
     assert declared.characters == ["Merlin", "Arthur", "Gwen"]
     assert declared.warnings == ["No Archive Warnings Apply"]
     assert kinds(work) == [
-        "title", "byline", "fandom", "rating", "pairing", "characters", "warning", "beta",
+        "title",
+        "byline",
+        "fandom",
+        "rating",
+        "pairing",
+        "characters",
+        "warning",
+        "beta",
         "dedication",
     ]
     assert first_story_paragraph(text, work).startswith("Gwen")
@@ -161,7 +166,9 @@ def test_notes_between_chapters_and_at_the_end() -> None:
     )
     work = build_work(text)
     assert [(n.kind, n.chapter) for n in work.notes] == [
-        ("author-note", 0), ("end-note", 0), ("end-note", 1),
+        ("author-note", 0),
+        ("end-note", 0),
+        ("end-note", 1),
     ]
     for chapter in work.chapters:
         paragraphs = [text[p.start : p.end] for p in chapter.paragraphs]
