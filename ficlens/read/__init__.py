@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ficlens.errors import InputError
 from ficlens.model import Source
 from ficlens.read.decode import DecodeError, decode_bytes
-from ficlens.read.sniff import BINARY_FORMATS, Sniffed, sniff
+from ficlens.read.sniff import BINARY_FORMATS, DOCUMENT_FORMATS, Sniffed, sniff
 
 __all__ = ["MAX_BYTES", "READERS", "Loaded", "load_bytes", "load_path", "make_source"]
 
@@ -139,7 +139,9 @@ def _refusal(sniffed: Sniffed) -> str:
         return _NOT_YET[sniffed.format]
     if sniffed.format in BINARY_FORMATS:
         return f"binary file ({sniffed.detail})"
-    return f"not a text file: {sniffed.detail}"
+    if sniffed.format in DOCUMENT_FORMATS:
+        return f"not a text file: {sniffed.detail}"
+    return f"{sniffed.format} input is not supported ({sniffed.detail})"
 
 
 def _too_big(size: int, max_bytes: int) -> str:

@@ -17,9 +17,13 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.entities import html5
+from typing import TYPE_CHECKING
 
 import ftfy
 from ftfy.badness import is_bad
+
+if TYPE_CHECKING:
+    from charset_normalizer import CharsetMatch
 
 
 @dataclass
@@ -229,8 +233,9 @@ def _other_candidates(sample: bytes, western_view: str) -> list[str]:
     return candidates
 
 
-def _is_western(match: object) -> bool:
-    names = getattr(match, "could_be_from_charset", None) or [getattr(match, "encoding", "")]
+def _is_western(match: CharsetMatch) -> bool:
+    # could_be_from_charset lists every codec that gives the same text as the match.
+    names = match.could_be_from_charset or [match.encoding]
     return any(_codec_name(name) in _WESTERN for name in names)
 
 
@@ -342,7 +347,7 @@ def repair_mojibake(text: str) -> tuple[str, bool]:
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _MIN_ENTITIES = 2  # one "&amp;" may be meant literally; several mean the text was escaped
 _HTML_DOCUMENT = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
-_HTML_BLOCK_TAG = re.compile(r"</?(?:p|br|div)\s*/?>", re.IGNORECASE)
+_HTML_BLOCK_TAG = re.compile(r"</?(?:p|br|div)\b[^<>]*>", re.IGNORECASE)
 
 
 def repair_entities(text: str) -> tuple[str, bool]:

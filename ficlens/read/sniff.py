@@ -28,6 +28,8 @@ class Sniffed:
 
 # Formats that are binary data rather than some kind of document.
 BINARY_FORMATS = frozenset({"image", "media", "archive", "executable", "binary"})
+# Documents that are not plain text and that no reader is planned for.
+DOCUMENT_FORMATS = frozenset({"pdf", "rtf", "doc", "docx", "odt", "zip"})
 
 _TEXT = Sniffed("text", "plain text")
 
