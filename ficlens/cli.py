@@ -156,6 +156,63 @@ def eval_quotes(data: str | None, corpus: str, as_json: bool, errors: int, doc: 
     sys.exit(quote_eval.main(argv))
 
 
+@eval_group.command(name="speakers")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, exists=True),
+    help="The eval data folder (default: $FICLENS_EVAL_DATA or ../shared/eval).",
+)
+@click.option(
+    "--corpus", type=click.Choice(["pdnc", "litbank", "all"]), default="all", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--errors", type=int, default=0, help="Also list this many wrong attributions.")
+@click.option("--doc", help="Only documents whose name contains this.")
+def eval_speakers(
+    data: str | None, corpus: str, as_json: bool, errors: int, doc: str | None
+) -> None:
+    """Speaker and addressee accuracy against PDNC and LitBank."""
+    from ficlens.eval import speakers as speaker_eval
+
+    argv = ["--corpus", corpus]
+    if data:
+        argv += ["--data", data]
+    if as_json:
+        argv.append("--json")
+    if errors:
+        argv += ["--errors", str(errors)]
+    if doc:
+        argv += ["--doc", doc]
+    sys.exit(speaker_eval.main(argv))
+
+
+@eval_group.command(name="characters")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, exists=True),
+    help="The eval data folder (default: $FICLENS_EVAL_DATA or ../shared/eval).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--errors", type=int, default=0, help="Also list this many split and merged characters."
+)
+@click.option("--doc", help="Only novels whose name contains this.")
+def eval_characters(data: str | None, as_json: bool, errors: int, doc: str | None) -> None:
+    """B-cubed alias clustering against PDNC's character alias sets."""
+    from ficlens.eval import characters as character_eval
+
+    argv = []
+    if data:
+        argv += ["--data", data]
+    if as_json:
+        argv.append("--json")
+    if errors:
+        argv += ["--errors", str(errors)]
+    if doc:
+        argv += ["--doc", doc]
+    sys.exit(character_eval.main(argv))
+
+
 def _progress(console: Console, paths: tuple[str, ...]) -> Progress:
     """A progress bar on stderr for several or large inputs, only on a terminal."""
     large = any(_size(path) > _LARGE_INPUT for path in paths)

@@ -1,9 +1,10 @@
-"""The analysis pipeline: stages that read and enrich one ``Analysis`` in turn.
+"""The analysis pipeline: stages that read and enrich one document in turn.
 
-Like a spaCy pipeline, each stage is a named callable with one entry point; a stage can be
-switched off by name (``disable=["quotes"]``). Data flows one way: the reader produces the
-text, the layout stage finds the story's structure, later stages read what earlier ones
-wrote.
+Like a spaCy pipeline, each stage is named, built once per pipeline (so a stage that loads
+a model loads it once, not once per text) and called with one entry point; a stage can be
+switched off by name (``disable=["speakers"]``), and the stages that need it go with it.
+Data flows one way: the reader produces the text, the layout stage finds the story's
+structure, later stages read what earlier ones wrote.
 """
 
 from __future__ import annotations
@@ -12,24 +13,57 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ficlens import __version__
+from ficlens.document import Document
 from ficlens.layout import layout_stage
 from ficlens.model import Analysis, Source
 from ficlens.nlp.quotes import quotes_stage
 from ficlens.read import Loaded
 
-StageFunction = Callable[[Analysis], None]
+StageFunction = Callable[[Document], None]
 
 
 @dataclass(frozen=True)
 class Stage:
     name: str
-    run: StageFunction
+    build: Callable[[], StageFunction]  # called once per Pipeline
     requires: tuple[str, ...] = ()
 
 
+def _plain(function: StageFunction) -> Callable[[], StageFunction]:
+    return lambda: function
+
+
+def _tokens() -> StageFunction:
+    from ficlens.nlp.tokens import TokensStage  # imports spaCy: only when the stage is used
+
+    return TokensStage()
+
+
+def _characters() -> StageFunction:
+    from ficlens.nlp.characters import characters_stage
+
+    return characters_stage
+
+
+def _coref() -> StageFunction:
+    from ficlens.nlp.coref import coref_stage
+
+    return coref_stage
+
+
+def _speakers() -> StageFunction:
+    from ficlens.nlp.speakers import speakers_stage
+
+    return speakers_stage
+
+
 STAGES: tuple[Stage, ...] = (
-    Stage("layout", layout_stage),
-    Stage("quotes", quotes_stage, requires=("layout",)),
+    Stage("layout", _plain(layout_stage)),
+    Stage("quotes", _plain(quotes_stage), requires=("layout",)),
+    Stage("tokens", _tokens, requires=("layout",)),
+    Stage("characters", _characters, requires=("tokens", "quotes")),
+    Stage("coref", _coref, requires=("characters",)),
+    Stage("speakers", _speakers, requires=("coref",)),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 
@@ -45,12 +79,12 @@ class Pipeline:
                 f"unknown stage(s): {', '.join(sorted(unknown))}; "
                 f"stages are {', '.join(STAGE_NAMES)}"
             )
-        self.stages = [stage for stage in STAGES if stage.name not in disabled]
-        enabled = {stage.name for stage in self.stages}
-        for stage in self.stages:
-            missing = [name for name in stage.requires if name not in enabled]
-            if missing:
-                raise ValueError(f"stage {stage.name!r} needs {', '.join(missing)}")
+        # A stage whose input is switched off is switched off too.
+        for stage in STAGES:
+            if any(name in disabled for name in stage.requires):
+                disabled.add(stage.name)
+        self.names = [stage.name for stage in STAGES if stage.name not in disabled]
+        self._stages = [stage.build() for stage in STAGES if stage.name not in disabled]
 
     def __call__(self, text: str, source: Source | None = None) -> Analysis:
         source = source or Source(
@@ -59,10 +93,13 @@ class Pipeline:
             encoding="utf-8",
             size=len(text.encode("utf-8", "surrogatepass")),
         )
-        doc = Analysis(source=source, text_length=len(text), ficlens_version=__version__, text=text)
-        for stage in self.stages:
-            stage.run(doc)
-        return doc
+        analysis = Analysis(
+            source=source, text_length=len(text), ficlens_version=__version__, text=text
+        )
+        document = Document(text=text, analysis=analysis)
+        for run in self._stages:
+            run(document)
+        return analysis
 
     def analyze_loaded(self, loaded: Loaded) -> Analysis:
         return self(loaded.text, loaded.source)

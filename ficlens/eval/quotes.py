@@ -398,10 +398,13 @@ class QuoteReport:
 
 
 def default_detector(text: str) -> list[SpanT]:
-    """Spans (marks included) of the quotes ``analyze_text`` marks as speech."""
+    """Spans (marks included) of the quotes ``analyze_text`` marks as speech.
+
+    Only layout and quote detection run: the language stages do not change quote spans.
+    """
     from ficlens.pipeline import analyze_text
 
-    analysis = analyze_text(text)
+    analysis = analyze_text(text, disable=("tokens",))
     return [(q.start, q.end) for q in analysis.quotes if q.speech]
 
 

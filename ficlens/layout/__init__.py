@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from ficlens.document import Document
 from ficlens.layout.structure import build_work
-from ficlens.model import Analysis
 
 
-def layout_stage(doc: Analysis) -> None:
-    """Pipeline stage: fill ``doc.work`` from ``doc.text``."""
-    assert doc.text is not None
-    doc.work = build_work(doc.text)
+def layout_stage(doc: Document) -> None:
+    """Pipeline stage: fill the analysis's ``work`` from the text."""
+    doc.analysis.work = build_work(doc.text)
 
 
 __all__ = ["build_work", "layout_stage"]

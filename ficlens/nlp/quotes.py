@@ -20,7 +20,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ficlens.model import Analysis, Quote, QuoteStyle, Span
+from ficlens.document import Document
+from ficlens.model import Quote, QuoteStyle, Span
 from ficlens.nlp.lexicon import SPEECH_VERBS
 
 DOUBLE = frozenset('"“”„‟«»')
@@ -118,10 +119,9 @@ class _Found:
     nested_in: int | None = None
 
 
-def quotes_stage(doc: Analysis) -> None:
-    """Pipeline stage: fill ``doc.quotes`` from the story paragraphs."""
-    assert doc.text is not None
-    doc.quotes = find_quotes(doc.text, doc.paragraphs())
+def quotes_stage(doc: Document) -> None:
+    """Pipeline stage: fill the analysis's quotes from the story paragraphs."""
+    doc.analysis.quotes = find_quotes(doc.text, doc.analysis.paragraphs())
 
 
 def find_quotes(text: str, paragraphs: list[Span]) -> list[Quote]:

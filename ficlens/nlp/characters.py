@@ -1,0 +1,370 @@
+"""Stage ``characters``: find every character under all their names.
+
+Two steps. Mentions: spaCy's PERSON entities, plus the names spaCy misses in fiction
+(runs of proper nouns that are never tagged as places or organisations, "Captain X",
+"Mrs X", "the Professor", names addressed inside quotes). Clusters: names are grouped
+into characters by their parts: a full name anchors a character; a given name, surname,
+title + surname or nickname joins the one character it fits, and stays apart when two
+characters fit it ("Elliot" when the text shows Anne and Elizabeth Elliot).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ficlens.document import Document, Mention, Tokens
+from ficlens.model import Character
+from ficlens.nlp.lexicon import SPEECH_VERBS
+from ficlens.nlp.names import NOT_NAMES, TITLES, NameParts, normalise, parse, same_given
+
+_PROPER = frozenset({"NNP", "NNPS"})
+_NOT_PERSON = frozenset(
+    {
+        "GPE",
+        "LOC",
+        "ORG",
+        "FAC",
+        "NORP",
+        "WORK_OF_ART",
+        "PRODUCT",
+        "EVENT",
+        "LANGUAGE",
+        "LAW",
+        "DATE",
+        "TIME",
+    }
+)
+_CAPITALISED = re.compile(r"^[A-Z][\w'’.-]*$")
+# A name several characters share goes to one of them named this recently (paragraphs).
+_RECENT_PARAGRAPHS = 3
+_COPULAS = frozenset({"was", "were", "had", "did", "became", "seemed", "lay", "stood"})
+_CONNECTORS = frozenset({"de", "van", "von", "der", "den", "du", "da", "di", "le", "la", "St."})
+
+
+@dataclass
+class _Surface:
+    """What the text tells about one spelling of a name."""
+
+    count: int = 0
+    person: int = 0  # times spaCy called it a PERSON
+    other: int = 0  # times spaCy called it a place, organisation, date...
+    speech_adjacent: int = 0  # next to a verb of speech: "said Gwaine"
+    acts: int = 0  # followed by a verb in the past tense: "Merlin stared"
+    addressed: int = 0  # called by name inside a quotation: "Merlin, wait!"
+    in_quote_only: bool = True
+    spans: list[tuple[int, int, int, bool]] = field(default_factory=list)  # start, end, para, q
+
+
+def characters_stage(doc: Document) -> None:
+    """Pipeline stage: fill ``doc.mentions`` (names) and the analysis's characters."""
+    assert doc.tokens is not None
+    quote_spans = sorted((q.text_start, q.text_end) for q in doc.analysis.quotes)
+    surfaces = _collect_surfaces(doc.text, doc.tokens, quote_spans)
+    accepted = {name: s for name, s in surfaces.items() if _is_person(name, s)}
+    found = cluster_names({name: s.count for name, s in accepted.items()})
+    clusters = found.groups
+    characters: list[Character] = []
+    owner: dict[str, list[int]] = dict(found.shared)  # surface -> candidate clusters
+    for index, names in enumerate(clusters):
+        for name in names:
+            owner[name] = [index]
+    mentions: list[Mention] = []
+    for surface in accepted.values():
+        for start, end, paragraph, in_quote in surface.spans:
+            mentions.append(Mention(start, end, doc.text[start:end], "name", paragraph, in_quote))
+    mentions.sort(key=lambda m: m.start)
+    _assign(mentions, owner, [sum(accepted[n].count for n in names) for names in clusters])
+    for index, names in enumerate(clusters):
+        # The fullest name; among equally full ones, the one the text uses most.
+        ranked = sorted(names, key=lambda n: (-len(parse(n).words), -accepted[n].count, n))
+        characters.append(
+            Character(
+                id=f"c{index}",
+                name=ranked[0],
+                aliases=sorted(
+                    (n for n in names if n != ranked[0]), key=lambda n: -accepted[n].count
+                ),
+            )
+        )
+    counts = Counter(m.character for m in mentions)
+    for character in characters:
+        character.mentions = counts.get(character.id, 0)
+        character.gender = _title_gender(character)
+    # Most-mentioned first; ids follow that order so "c0" is the lead.
+    order = sorted(range(len(characters)), key=lambda i: -characters[i].mentions)
+    renumber = {characters[i].id: f"c{n}" for n, i in enumerate(order)}
+    characters = [characters[i] for i in order]
+    for character in characters:
+        character.id = renumber[character.id]
+    for mention in mentions:
+        if mention.character is not None:
+            mention.character = renumber[mention.character]
+    doc.mentions = [m for m in mentions if m.character is not None]
+    doc.analysis.characters = [c for c in characters if c.mentions]
+
+
+def _collect_surfaces(
+    text: str, tokens: Tokens, quote_spans: list[tuple[int, int]]
+) -> dict[str, _Surface]:
+    """Every run of proper nouns (with its title) and every PERSON entity, by spelling."""
+    import bisect
+
+    surfaces: dict[str, _Surface] = defaultdict(_Surface)
+    quote_starts = [s for s, _ in quote_spans]
+
+    def inside_quote(offset: int) -> bool:
+        i = bisect.bisect_right(quote_starts, offset) - 1
+        return i >= 0 and quote_spans[i][0] <= offset < quote_spans[i][1]
+
+    entity_at: dict[int, tuple[int, str]] = {
+        start: (end, label) for start, end, label in tokens.entities
+    }
+    n = len(tokens)
+    i = 0
+    seen: set[tuple[int, int]] = set()
+    while i < n:
+        start = tokens.start[i]
+        word = text[start : tokens.end[i]]
+        is_title = word.lower().rstrip(".") in TITLES and _CAPITALISED.match(word)
+        if (tokens.tag[i] in _PROPER and _CAPITALISED.match(word)) or is_title:
+            j = i + 1
+            while (
+                j < n
+                and tokens.paragraph[j] == tokens.paragraph[i]
+                and (
+                    (
+                        tokens.tag[j] in _PROPER
+                        and _CAPITALISED.match(text[tokens.start[j] : tokens.end[j]])
+                    )
+                    or (
+                        text[tokens.start[j] : tokens.end[j]] in _CONNECTORS
+                        and j + 1 < n
+                        and tokens.tag[j + 1] in _PROPER
+                    )
+                )
+            ):
+                j += 1
+            if is_title and j == i + 1:
+                # A title alone: a name only as "the Professor" or said to someone.
+                before = text[max(0, start - 4) : start].lower()
+                if not (before.endswith("the ") or inside_quote(start)):
+                    i += 1
+                    continue
+            end = tokens.end[j - 1]
+            _add(text, surfaces, start, end, tokens, i, j, inside_quote(start), entity_at)
+            seen.add((start, end))
+            i = j
+            continue
+        i += 1
+    for start, end, label in tokens.entities:
+        if label == "PERSON" and (start, end) not in seen:
+            i = tokens.index_at(start)
+            j = tokens.index_at(end - 1) + 1
+            _add(text, surfaces, start, end, tokens, i, j, inside_quote(start), entity_at)
+    return surfaces
+
+
+def _add(
+    text: str,
+    surfaces: dict[str, _Surface],
+    start: int,
+    end: int,
+    tokens: Tokens,
+    i: int,
+    j: int,
+    in_quote: bool,
+    entity_at: dict[int, tuple[int, str]],
+) -> None:
+    raw = text[start:end]
+    name = normalise(raw)
+    if (
+        not name
+        or not name[0].isupper()
+        or name.lower() in NOT_NAMES
+        or any(ch.isdigit() for ch in name)
+        or "&" in name
+        or any(w.islower() and w not in _CONNECTORS for w in name.split()[1:])
+    ):
+        return  # not a name: "Mary to Anne", "Fred and George"
+    # Trim the span to the normalised name (a possessive or a trailing full stop).
+    offset = raw.replace("’", "'").find(name.split()[0])
+    if offset > 0:
+        start += offset
+    end = start + len(name) if text[start : start + len(name)].replace("’", "'") == name else end
+    surface = surfaces[name]
+    surface.count += 1
+    label = entity_at.get(tokens.start[i], (None, None))[1] if i < len(tokens) else None
+    if label == "PERSON":
+        surface.person += 1
+    elif label in _NOT_PERSON:
+        surface.other += 1
+    near = [
+        text[tokens.start[k] : tokens.end[k]].lower()
+        for k in (i - 1, i - 2, j, j + 1)
+        if 0 <= k < len(tokens)
+    ]
+    if any(word in SPEECH_VERBS for word in near):
+        surface.speech_adjacent += 1
+    if j < len(tokens) and tokens.tag[j] == "VBD" and near[2:3] and near[2] not in _COPULAS:
+        surface.acts += 1
+    if in_quote and j < len(tokens) and _addressed(text, tokens, i, j):
+        surface.addressed += 1
+    if not in_quote:
+        surface.in_quote_only = False
+    surface.spans.append((start, end, tokens.paragraph[i] if i < len(tokens) else 0, in_quote))
+
+
+def _addressed(text: str, tokens: Tokens, i: int, j: int) -> bool:
+    """Is the name at tokens i..j spoken to: "Merlin, wait!" or "Come here, Merlin."?"""
+    after = text[tokens.start[j] : tokens.end[j]]
+    before = text[tokens.start[i - 1] : tokens.end[i - 1]] if i > 0 else ""
+    if tokens.sent_start[i] or before in ('"', "“", "'", "‘"):
+        return after == ","
+    return before == "," and after in (",", ".", "!", "?", '"', "”", "'", "’")
+
+
+def _is_person(name: str, surface: _Surface) -> bool:
+    """Weigh what spaCy says against how the text uses the name.
+
+    spaCy's entity labels are often wrong for fan-fiction names (Merlin, Gwaine), so a
+    name that speaks ("said Merlin"), acts ("Merlin stared") or is addressed ("Merlin,
+    wait!") counts as a person against the labels.
+    """
+    parts = parse(name)
+    if parts.title_only:
+        return surface.count >= 2 or surface.speech_adjacent > 0
+    if surface.speech_adjacent >= 2 or (surface.speech_adjacent and surface.acts):
+        return True  # places do not speak
+    evidence = surface.person + 2 * surface.speech_adjacent + surface.acts + surface.addressed
+    if surface.other >= evidence:
+        return False  # a place, an organisation, a date
+    if parts.title and parts.title not in ("st", "saint"):
+        return True
+    if surface.count >= 2:
+        return evidence > 0
+    # Named once: only if the text shows a person (spaCy's label alone is too weak).
+    return surface.speech_adjacent + surface.addressed > 0
+
+
+@dataclass
+class Clusters:
+    """Names grouped into characters, and the names two or more characters share."""
+
+    groups: list[list[str]]
+    shared: dict[str, list[int]]  # a name -> the groups it may belong to
+
+
+def cluster_names(counts: dict[str, int]) -> Clusters:
+    """Group spellings of names into characters.
+
+    A name with a given name and a surname ("Anne Elliot") anchors a character; longer
+    forms of it join it ("Sir Walter Elliot" takes "Walter Elliot"). Shorter names join
+    the one anchor they fit. A name that fits several anchors joins one only when that
+    character clearly dominates the text; otherwise it is shared, and each of its
+    mentions goes to whichever of those characters was mentioned last.
+    """
+    parsed = {name: parse(name) for name in counts}
+    order = sorted(counts, key=lambda n: (-len(parsed[n].words), -counts[n], n))
+    groups: list[list[str]] = []
+    anchors: list[NameParts] = []  # the fullest name of each group
+    shared: dict[str, list[int]] = {}
+    for name in order:
+        parts = parsed[name]
+        matches = [k for k, anchor in enumerate(anchors) if _fits(parts, anchor)]
+        if len(matches) == 1:
+            groups[matches[0]].append(name)
+            continue
+        if len(matches) > 1 and parts.title and parts.surname and not parts.given:
+            # "Mrs Musgrove" when the text shows Louisa and Charles Musgrove: the family
+            # name with a title is a person of its own (the mother, the father).
+            groups.append([name])
+            anchors.append(parts)
+            continue
+        if len(matches) > 1:
+            weight = {k: sum(counts[n] for n in groups[k]) for k in matches}
+            ranked = sorted(matches, key=lambda k: -weight[k])
+            if weight[ranked[0]] >= 4 * weight[ranked[1]]:
+                groups[ranked[0]].append(name)
+            else:
+                shared[name] = ranked
+            continue
+        groups.append([name])
+        anchors.append(parts)
+    return Clusters(groups, shared)
+
+
+def _fits(short: NameParts, full: NameParts) -> bool:
+    """Can ``short`` name the same person as ``full``?"""
+    if short.surface == full.surface:
+        return True
+    if short.gender and full.gender and short.gender != full.gender:
+        return False
+    if short.title_only:
+        return full.title == short.title
+    if full.title_only:
+        return False
+    if full.given and not full.surname and not full.title:
+        # A bare name ("Spock") may be a given name or a surname: "Mister Spock" fits.
+        word = full.given
+        return word in (short.given, short.surname) and not (short.given and short.surname)
+    if short.given and short.surname:
+        # Both full names: the same given and surname, or one is the other plus a middle.
+        return (
+            full.given is not None
+            and same_given(short.given, full.given)
+            and full.surname == short.surname
+        )
+    if short.surname and not short.given:  # "Mr Elliot", "Captain Wentworth"
+        if full.surname != short.surname:
+            return False
+        # "Mr Elliot" is not "Sir Walter Elliot"; "Captain Kirk" may be "James T. Kirk".
+        return not (short.title and full.title and short.title != full.title)
+    if short.given and not short.surname:  # "Anne", "Jim", "Sir Walter", or a bare surname
+        word = short.given
+        if short.title and full.title and short.title != full.title:
+            return False
+        if full.given and same_given(word, full.given):
+            return True
+        return not short.title and full.surname == word and full.given is not None
+    return False
+
+
+def _assign(mentions: list[Mention], owner: dict[str, list[int]], weights: list[int]) -> None:
+    """Give each mention its character. A name several characters share ("Charles")
+    goes to the one mentioned in the last few paragraphs, else to the one the text
+    mentions most."""
+    last_seen: dict[int, int] = {}  # character index -> paragraph of its last mention
+    for mention in mentions:
+        candidates = owner.get(normalise(mention.text), [])
+        if not candidates:
+            continue
+        if len(candidates) == 1:
+            chosen = candidates[0]
+        else:
+            recent = [
+                k
+                for k in candidates
+                if mention.paragraph - last_seen.get(k, -100) <= _RECENT_PARAGRAPHS
+            ]
+            if recent:
+                chosen = max(recent, key=lambda k: last_seen[k])
+            else:
+                # A character the text keeps calling by full name ("Charles Hayter") is
+                # being told apart from the one the bare name means ("Charles").
+                chosen = min(candidates, key=lambda k: weights[k])
+        mention.character = f"c{chosen}"
+        if len(candidates) == 1 or len(mention.text.split()) > 1:
+            last_seen[chosen] = mention.paragraph
+        else:
+            last_seen.setdefault(chosen, mention.paragraph)
+
+
+def _title_gender(character: Character) -> str | None:
+    votes = Counter(parse(n).gender for n in [character.name, *character.aliases])
+    votes.pop(None, None)
+    if not votes:
+        return None
+    (gender, count), *rest = votes.most_common()
+    return gender if not rest or rest[0][1] < count else None

@@ -1,0 +1,127 @@
+"""Stage ``coref``: resolve he/she/him/her/his/hers to characters, and learn genders.
+
+Gender first: a character's pronoun is the one that follows their name when they are the
+only character in the sentence ("Merlin stared at the pot. He ..."). Then each
+third-person pronoun in narration goes to the most salient character of its gender:
+recently mentioned, preferably as the subject of a sentence. Inside quotations "I" and
+"you" are the speaker and the addressee; the speakers stage handles those.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+
+from ficlens.document import Document, Mention
+from ficlens.model import Character
+
+PRONOUN_GENDER = {
+    "he": "M",
+    "him": "M",
+    "his": "M",
+    "himself": "M",
+    "she": "F",
+    "her": "F",
+    "hers": "F",
+    "herself": "F",
+}
+# How far back (in paragraphs) a pronoun may look for its character.
+_WINDOW = 3
+
+
+def coref_stage(doc: Document) -> None:
+    """Pipeline stage: add resolved pronoun mentions and set each character's gender."""
+    assert doc.tokens is not None
+    quote_spans = sorted((q.text_start, q.text_end) for q in doc.analysis.quotes)
+    pronouns = _pronouns(doc, quote_spans)
+    characters = {c.id: c for c in doc.analysis.characters}
+    _learn_genders(doc, pronouns, characters)
+    resolved = resolve_pronouns(doc.mentions, pronouns, characters)
+    doc.mentions = sorted([*doc.mentions, *resolved], key=lambda m: m.start)
+    counts = Counter(m.character for m in doc.mentions)
+    for character in characters.values():
+        character.mentions = counts.get(character.id, 0)
+
+
+def _pronouns(doc: Document, quote_spans: list[tuple[int, int]]) -> list[Mention]:
+    tokens = doc.tokens
+    assert tokens is not None
+    starts = [s for s, _ in quote_spans]
+    found = []
+    for i, tag in enumerate(tokens.tag):
+        if tag not in ("PRP", "PRP$"):
+            continue
+        word = doc.text[tokens.start[i] : tokens.end[i]]
+        if word.lower() not in PRONOUN_GENDER:
+            continue
+        k = bisect.bisect_right(starts, tokens.start[i]) - 1
+        in_quote = k >= 0 and quote_spans[k][0] <= tokens.start[i] < quote_spans[k][1]
+        found.append(
+            Mention(tokens.start[i], tokens.end[i], word, "pronoun", tokens.paragraph[i], in_quote)
+        )
+    return found
+
+
+def _learn_genders(
+    doc: Document, pronouns: list[Mention], characters: dict[str, Character]
+) -> None:
+    """Vote on each character's gender from the pronouns that follow their name."""
+    tokens = doc.tokens
+    assert tokens is not None
+    sentence_starts = [tokens.start[i] for i, s in enumerate(tokens.sent_start) if s]
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for mention in doc.mentions:
+        if not mention.in_quote:
+            by_sentence[bisect.bisect_right(sentence_starts, mention.start)].append(mention)
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for pronoun in pronouns:
+        if pronoun.in_quote:
+            continue
+        sentence = bisect.bisect_right(sentence_starts, pronoun.start)
+        for candidate_sentence in (sentence, sentence - 1):
+            names = {
+                m.character
+                for m in by_sentence.get(candidate_sentence, [])
+                if m.start < pronoun.start
+            }
+            if len(names) == 1:
+                (name,) = names
+                votes[name][PRONOUN_GENDER[pronoun.text.lower()]] += 1
+                break
+            if names:
+                break
+    for cid, counter in votes.items():
+        character = characters.get(cid)
+        if character is None or character.gender is not None:
+            continue
+        (gender, count), *rest = [*counter.most_common(), ("", 0)]
+        if count >= 2 and count >= 2 * rest[0][1]:
+            character.gender = gender
+
+
+def resolve_pronouns(
+    names: list[Mention], pronouns: list[Mention], characters: dict[str, Character]
+) -> list[Mention]:
+    """Each narration pronoun goes to the latest character of its gender nearby."""
+    names = sorted((m for m in names if not m.in_quote), key=lambda m: m.start)
+    resolved: list[Mention] = []
+    last: dict[str, Mention] = {}  # gender -> the last mention of that gender (incl. pronouns)
+    name_index = 0
+    for pronoun in pronouns:
+        while name_index < len(names) and names[name_index].start < pronoun.start:
+            mention = names[name_index]
+            character = characters.get(mention.character or "")
+            gender = character.gender if character else None
+            if gender:
+                last[gender] = mention
+            name_index += 1
+        if pronoun.in_quote:
+            continue
+        gender = PRONOUN_GENDER[pronoun.text.lower()]
+        antecedent = last.get(gender)
+        if antecedent is None or pronoun.paragraph - antecedent.paragraph > _WINDOW:
+            continue
+        pronoun.character = antecedent.character
+        resolved.append(pronoun)
+        last[gender] = pronoun
+    return resolved

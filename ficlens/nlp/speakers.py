@@ -1,0 +1,406 @@
+"""Stage ``speakers``: who says each quotation, and to whom.
+
+Evidence in order of strength:
+
+1. an explicit tag next to the quotation: "said Merlin", "Merlin said", "cut in Spock",
+   before it ("Merlin said, ...") or after it, in any order;
+2. an anaphoric tag ("he asked finally"), resolved to the conversation's participant of
+   that gender, or else to the latest character of that gender;
+3. an action beat in the same paragraph ("John grinned." before or after the quote);
+4. the part of a split quotation or a multi-paragraph speech takes its first part's
+   speaker;
+5. turn-taking: in a conversation, an unattributed quotation goes to whoever spoke the
+   turn before the last one, never to a character it addresses by name (the vocative
+   rule).
+
+Addressees are the characters a quotation addresses by name, else the other participant
+of the conversation.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from ficlens.document import Document, Mention
+from ficlens.model import Character, Quote
+from ficlens.nlp.coref import PRONOUN_GENDER
+from ficlens.nlp.lexicon import SPEECH_VERBS
+
+# How many tokens of narration next to a quotation may hold its tag.
+_TAG_REACH = 6
+# A gap of more than this many narration-only paragraphs ends a conversation.
+_CONVERSATION_GAP = 2
+
+_PENDING = "?"  # "?M": an anaphoric tag whose pronoun is resolved later
+
+CONFIDENCE = {
+    "explicit": 0.95,
+    "anaphoric": 0.8,
+    "beat": 0.7,
+    "continued": None,  # that of the first part
+    "turn": 0.55,
+    "guess": 0.3,
+}
+
+
+@dataclass
+class _Turn:
+    quote: Quote
+    speaker: str | None = None
+    how: str | None = None
+    addressed: tuple[str, ...] = ()  # characters named as vocatives inside the quote
+
+
+def speakers_stage(doc: Document) -> None:
+    """Pipeline stage: set speaker, addressees and confidence on every spoken quote."""
+    assert doc.tokens is not None
+    quotes = doc.analysis.quotes
+    characters = {c.id: c for c in doc.analysis.characters}
+    mentions = doc.mentions
+    mention_starts = [m.start for m in mentions]
+    turns = {q.id: _Turn(q) for q in quotes if q.speech}
+    for turn in turns.values():
+        turn.addressed = _vocatives(turn.quote, mentions, mention_starts)
+
+    # 1-3: tags and beats, in the narration of each quotation's paragraph.
+    for turn in turns.values():
+        if turn.quote.continues is not None:
+            continue
+        found = _explicit(doc, turn.quote, mentions, mention_starts, characters)
+        if found is not None:
+            turn.speaker, turn.how = found
+
+    # 4-5: continuations and turn-taking, in reading order.
+    _conversations(doc, turns, characters)
+
+    for quote in quotes:
+        turn = turns.get(quote.id)
+        if turn is None or turn.speaker is None:
+            continue
+        quote.speaker = turn.speaker
+        root = turns.get(quote.continues) if quote.continues is not None else None
+        how = turn.how or "guess"
+        quote.confidence = (
+            root.quote.confidence if how == "continued" and root else CONFIDENCE.get(how)
+        ) or CONFIDENCE["guess"]
+    _addressees(turns)
+    _count_speech(doc.analysis.characters, quotes)
+
+
+def _vocatives(quote: Quote, mentions: list[Mention], starts: list[int]) -> tuple[str, ...]:
+    lo = bisect.bisect_left(starts, quote.text_start)
+    hi = bisect.bisect_left(starts, quote.text_end)
+    return tuple(
+        dict.fromkeys(
+            m.character
+            for m in mentions[lo:hi]
+            if m.kind == "name" and m.character is not None and _is_vocative(m, quote)
+        )
+    )
+
+
+def _is_vocative(mention: Mention, quote: Quote) -> bool:
+    """A name set off by commas or quote edges inside the quotation: "Arthur, wait"."""
+    text = quote.text
+    i = mention.start - quote.text_start
+    j = mention.end - quote.text_start
+    before = text[:i].rstrip()
+    after = text[j:].lstrip()
+    opens = not before or before[-1] in ",.!?;—–-"
+    closes = not after or after[0] in ",.!?;—–-"
+    return opens and closes
+
+
+def _explicit(
+    doc: Document,
+    quote: Quote,
+    mentions: list[Mention],
+    starts: list[int],
+    characters: dict[str, Character],
+) -> tuple[str, str] | None:
+    """A tag next to the quotation, or a beat in its paragraph."""
+    tokens = doc.tokens
+    assert tokens is not None
+    text = doc.text
+    # Narration after the quotation, up to the next quotation in the paragraph.
+    after_quote = _next_quote_start(doc, quote)
+    i = tokens.index_at(quote.end - 1)
+    window = []
+    while i < len(tokens) and len(window) < _TAG_REACH and tokens.start[i] < after_quote:
+        if tokens.start[i] >= quote.end:
+            window.append(i)
+        i += 1
+    hit = _tag_in(doc, window, mentions, starts, characters, quote)
+    if hit:
+        return hit
+    # Narration before it: "Merlin said, ..." / "He turned to her and said: ..."
+    before_quote = _previous_quote_end(doc, quote)
+    i = tokens.index_at(quote.start) - 1
+    window = []
+    while i >= 0 and len(window) < _TAG_REACH + 2 and tokens.end[i] > before_quote:
+        if tokens.end[i] <= quote.start:
+            window.append(i)
+        i -= 1
+    window.reverse()
+    hit = _tag_in(doc, window, mentions, starts, characters, quote)
+    if hit:
+        return hit
+    if before_quote == _paragraph_span(doc, quote)[0] and quote.paragraph > 0:
+        # "Here Anne spoke--" / "Mrs Croft said:" ending the paragraph before.
+        hit = _lead_in(doc, quote, mentions, starts, characters)
+        if hit:
+            return hit
+    # A beat: the first character the paragraph's narration names, before or after.
+    para_lo, para_hi = _paragraph_span(doc, quote)
+    lo = bisect.bisect_left(starts, para_lo)
+    hi = bisect.bisect_left(starts, para_hi)
+    for mention in mentions[lo:hi]:
+        if mention.in_quote or mention.character is None:
+            continue
+        if _inside_any_quote(doc, mention.start, quote.paragraph):
+            continue
+        if text[mention.end : mention.end + 3].lstrip()[:2] in ("'s", "’s"):
+            continue  # a possessive: "Arthur's hand" is not Arthur acting
+        return mention.character, "beat"
+    return None
+
+
+def _lead_in(
+    doc: Document,
+    quote: Quote,
+    mentions: list[Mention],
+    starts: list[int],
+    characters: dict[str, Character],
+) -> tuple[str, str] | None:
+    """A narration paragraph that ends by introducing the next one's speech."""
+    tokens = doc.tokens
+    assert tokens is not None
+    previous = doc.analysis.paragraphs()[quote.paragraph - 1]
+    tail = doc.text[previous.start : previous.end].rstrip()
+    if not tail.endswith((":", "--", "—", ",", "–")):
+        return None
+    if any(
+        q.paragraph == quote.paragraph - 1 and q.end >= previous.end - 3
+        for q in doc.analysis.quotes
+    ):
+        return None  # the previous paragraph ends in a quotation of its own
+    i = tokens.index_at(previous.end - 1)
+    window = []
+    while i >= 0 and tokens.start[i] >= previous.start and len(window) < _TAG_REACH + 4:
+        window.append(i)
+        if tokens.sent_start[i]:
+            break
+        i -= 1
+    window.reverse()
+    hit = _tag_in(doc, window, mentions, starts, characters, quote)
+    if hit:
+        return hit
+    lo = bisect.bisect_left(starts, tokens.start[window[0]]) if window else 0
+    hi = bisect.bisect_left(starts, previous.end)
+    for mention in mentions[lo:hi]:  # "Here Anne spoke--": the sentence's first character
+        if not mention.in_quote and mention.character is not None:
+            return mention.character, "beat"
+    return None
+
+
+def _tag_in(
+    doc: Document,
+    window: list[int],
+    mentions: list[Mention],
+    starts: list[int],
+    characters: dict[str, Character],
+    quote: Quote,
+) -> tuple[str, str] | None:
+    """A speech verb in the window with its subject next to it."""
+    tokens = doc.tokens
+    assert tokens is not None
+    text = doc.text
+    for position, i in enumerate(window):
+        word = text[tokens.start[i] : tokens.end[i]].lower()
+        if word not in SPEECH_VERBS:
+            continue
+        # The subject: the character mention or pronoun right before or after the verb.
+        neighbours = [
+            *window[max(0, position - 3) : position][::-1],
+            *window[position + 1 : position + 4],
+        ]
+        for k in neighbours:
+            mention = _mention_at(mentions, starts, tokens.start[k])
+            if mention is not None and mention.character is not None and not mention.in_quote:
+                return mention.character, ("anaphoric" if mention.kind == "pronoun" else "explicit")
+            pronoun = text[tokens.start[k] : tokens.end[k]].lower()
+            if pronoun in ("he", "she"):
+                # Resolved against the conversation once turns are known.
+                return _PENDING + PRONOUN_GENDER[pronoun], "anaphoric"
+            if pronoun == "i" and doc.analysis.characters:
+                return None  # a first-person narrator: not a character we know by name
+    return None
+
+
+def _mention_at(mentions: list[Mention], starts: list[int], offset: int) -> Mention | None:
+    k = bisect.bisect_right(starts, offset) - 1
+    if k >= 0 and mentions[k].start <= offset < max(mentions[k].end, offset + 1):
+        return mentions[k]
+    return None
+
+
+def _by_gender(
+    gender: str, quote: Quote, doc: Document, characters: dict[str, Character]
+) -> str | None:
+    """The latest character of this gender named in narration before the quotation."""
+    for mention in reversed(doc.mentions):
+        if mention.start >= quote.start or mention.in_quote or mention.character is None:
+            continue
+        if quote.paragraph - mention.paragraph > 4:
+            break
+        character = characters.get(mention.character)
+        if character is not None and character.gender == gender:
+            return mention.character
+    return None
+
+
+def _next_quote_start(doc: Document, quote: Quote) -> int:
+    for other in doc.analysis.quotes[quote.id + 1 :]:
+        if other.paragraph != quote.paragraph:
+            break
+        if other.nested_in is None:
+            return other.start
+    return _paragraph_span(doc, quote)[1]
+
+
+def _previous_quote_end(doc: Document, quote: Quote) -> int:
+    for other in reversed(doc.analysis.quotes[: quote.id]):
+        if other.paragraph != quote.paragraph:
+            break
+        if other.nested_in is None:
+            return other.end
+    return _paragraph_span(doc, quote)[0]
+
+
+def _paragraph_span(doc: Document, quote: Quote) -> tuple[int, int]:
+    paragraphs = doc.analysis.paragraphs()
+    span = paragraphs[quote.paragraph]
+    return span.start, span.end
+
+
+def _inside_any_quote(doc: Document, offset: int, paragraph: int) -> bool:
+    return any(q.start <= offset < q.end for q in doc.analysis.quotes if q.paragraph == paragraph)
+
+
+def _conversations(
+    doc: Document, turns: dict[int, _Turn], characters: dict[str, Character]
+) -> None:
+    """Continuations and turn-taking over the sequence of spoken turns."""
+    ordered = sorted(turns.values(), key=lambda t: t.quote.start)
+    history: list[_Turn] = []  # attributed first parts of utterances, in this conversation
+    last_paragraph = -10
+    for turn in ordered:
+        quote = turn.quote
+        if quote.paragraph - last_paragraph > _CONVERSATION_GAP + 1:
+            history = []
+        last_paragraph = quote.paragraph
+        if quote.continues is not None:
+            root = turns.get(quote.continues)
+            if root is not None and root.speaker is not None:
+                turn.speaker, turn.how = root.speaker, "continued"
+            continue
+        if turn.speaker is not None and turn.speaker.startswith(_PENDING):
+            turn.speaker = _resolve_pronoun(turn, history, doc, characters)
+        if turn.speaker is None:
+            turn.speaker, turn.how = _take_turn(turn, history)
+        if turn.speaker is not None and turn.speaker in turn.addressed:
+            # The vocative rule: nobody calls themselves by name.
+            alternative = _take_turn(turn, history, exclude=turn.speaker)
+            turn.speaker, turn.how = alternative
+        if turn.speaker is not None and (
+            not history
+            or history[-1].quote.paragraph != quote.paragraph
+            or history[-1].speaker != turn.speaker
+        ):
+            history.append(turn)
+
+
+def _resolve_pronoun(
+    turn: _Turn, history: list[_Turn], doc: Document, characters: dict[str, Character]
+) -> str | None:
+    """ "he said" in a conversation: the participant of that gender whose turn it is."""
+    assert turn.speaker is not None
+    gender = turn.speaker[len(_PENDING) :]
+    participants: list[str] = []
+    for earlier in reversed(history[-6:]):
+        if earlier.speaker and earlier.speaker not in participants:
+            participants.append(earlier.speaker)
+    same = [p for p in participants if characters[p].gender == gender]
+    if len(same) >= 2 and history:
+        # Two men talking: "he said" is the one who did not speak last.
+        return next((p for p in same if p != history[-1].speaker), same[0])
+    if len(same) == 1 and (
+        not history
+        or history[-1].speaker != same[0]
+        or turn.quote.paragraph == history[-1].quote.paragraph
+    ):
+        return same[0]
+    return _by_gender(gender, turn.quote, doc, characters)
+
+
+def _take_turn(
+    turn: _Turn, history: list[_Turn], exclude: str | None = None
+) -> tuple[str | None, str | None]:
+    """Who speaks next in a conversation: the one spoken to, or the one before last."""
+    previous = history[-1] if history else None
+    if previous is not None and previous.quote.paragraph == turn.quote.paragraph:
+        return previous.speaker, "continued"  # same paragraph, same speaker
+    blocked = {exclude, *turn.addressed} - {None}
+    if previous is not None:
+        for addressed in previous.addressed:
+            if addressed != previous.speaker and addressed not in blocked:
+                return addressed, "turn"  # "Arthur, come here." - "Why?"
+    seen: list[str] = []
+    for earlier in reversed(history):
+        if earlier.speaker and earlier.speaker not in seen:
+            seen.append(earlier.speaker)
+        if len(seen) == 2:
+            break
+    if len(seen) == 2 and seen[1] not in blocked:
+        return seen[1], "turn"
+    candidates = [s for s in seen if s not in blocked and (not previous or s != previous.speaker)]
+    if candidates:
+        return candidates[0], "turn"
+    return None, None
+
+
+def _addressees(turns: dict[int, _Turn]) -> None:
+    ordered = sorted(turns.values(), key=lambda t: t.quote.start)
+    for n, turn in enumerate(ordered):
+        quote = turn.quote
+        if quote.speaker is None:
+            continue
+        named = [c for c in turn.addressed if c != quote.speaker]
+        if named:
+            quote.addressees = named
+            continue
+        # Otherwise the other side of the conversation: the nearest other speaker.
+        for neighbour in (*reversed(ordered[max(0, n - 3) : n]), *ordered[n + 1 : n + 3]):
+            other = neighbour.quote.speaker
+            if (
+                other
+                and other != quote.speaker
+                and abs(neighbour.quote.paragraph - quote.paragraph) <= 3
+            ):
+                quote.addressees = [other]
+                break
+
+
+def _count_speech(characters: list[Character], quotes: list[Quote]) -> None:
+    by_id = {c.id: c for c in characters}
+    for character in characters:
+        character.quotes = 0
+        character.words_spoken = 0
+    for quote in quotes:
+        character = by_id.get(quote.speaker or "")
+        if character is None:
+            continue
+        if quote.continues is None:
+            character.quotes += 1
+        character.words_spoken += len(quote.text.split())
