@@ -12,7 +12,10 @@ Measured, each in a fresh Python process so that nothing is imported or cached b
   (best of ``--load-repeat`` processes), and separately the first ``analyze_text`` call on
   a short text (a stage may load its model lazily) and the process start to that point;
 * throughput: one warm-up analysis of the first ``--warmup-words`` words, then the best of
-  ``--repeat`` analyses of the whole text; words/s = whitespace words / best seconds;
+  ``--repeat`` analyses of the whole text; words/s = whitespace words / best seconds (wall
+  time; the CPU time of the best run, in the analysing process and in the workers it reaped
+  during the run, is shown too, and the load average before the runs, since other work on
+  the machine slows the wall time);
 * peak memory: ``ru_maxrss`` of the analysing process (``RUSAGE_SELF``) and of the worker
   processes it started and waited for (``RUSAGE_CHILDREN``), and of the loading process.
 
@@ -141,13 +144,20 @@ def worker(path: str, repeat: int, warmup_words: int) -> dict:
     t0 = time.perf_counter()
     pipeline(cut_words(text, warmup_words))
     warmup = time.perf_counter() - t0
-    times = []
+
+    def children_cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    times: list[float] = []
+    cpu_times: list[tuple[float, float]] = []  # (this process, workers reaped during the run)
     analysis = None
     for _ in range(repeat):
         gc.collect()
-        t0 = time.perf_counter()
+        c0, w0, t0 = time.process_time(), children_cpu(), time.perf_counter()
         analysis = pipeline.analyze_loaded(load_path(path))
         times.append(time.perf_counter() - t0)
+        cpu_times.append((time.process_time() - c0, children_cpu() - w0))
     best = min(times)
     return {
         "words": words,
@@ -156,6 +166,8 @@ def worker(path: str, repeat: int, warmup_words: int) -> dict:
         "runs": times,
         "seconds": best,
         "words_per_second": words / best if best else float("inf"),
+        "cpu_seconds": cpu_times[times.index(best)][0],
+        "children_cpu_seconds": cpu_times[times.index(best)][1],
         "quotes": len(analysis.quotes) if analysis else 0,
         "characters": len(analysis.characters) if analysis else 0,
         "maxrss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -212,11 +224,13 @@ def bench(
 ) -> dict:
     text, label = build_text(root, novel, words)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    loadavg = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     load = measure_load(load_repeat)
     throughput = measure_throughput(text, repeat, warmup_words)
     return {
         **_versions(),
         "cpus": cpus,
+        "load_average": loadavg,  # 1-minute, before the runs: other work skews the timings
         "text": label,
         "repeat": repeat,
         "warmup_words": warmup_words,
@@ -231,6 +245,7 @@ def format_table(r: dict) -> str:
     load, tp = r["load"], r["throughput"]
     rate = tp["words_per_second"]
     load_ok = load["load_seconds"] < r["goal_load_seconds"]
+    cpu = (tp["cpu_seconds"] + tp["children_cpu_seconds"]) or float("inf")
 
     def goal(ok: bool) -> str:
         return "met" if ok else "NOT met"
@@ -239,6 +254,7 @@ def format_table(r: dict) -> str:
         ("text", r["text"]),
         ("size", f"{tp['words']:,} words, {tp['chars']:,} characters"),
         ("machine", f"{r['cpus']} CPUs, Python {r['python']}, spaCy {r['spacy'] or '-'}"),
+        ("load average before", "-" if r["load_average"] is None else f"{r['load_average']:.2f}"),
         (
             "model load (import + Pipeline())",
             f"{load['load_seconds']:.2f} s  best of {len(load['load_runs'])}"
@@ -253,6 +269,11 @@ def format_table(r: dict) -> str:
             f"{goal(rate >= r['goal_words_per_second'])}",
         ),
         ("  runs", ", ".join(f"{t:.2f} s" for t in tp["runs"])),
+        (
+            "  CPU time of the best run",
+            f"{tp['cpu_seconds']:.2f} s here + {tp['children_cpu_seconds']:.2f} s in workers"
+            f" ({tp['words'] / cpu:,.0f} words per CPU-second)",
+        ),
         (f"  warm-up ({r['warmup_words']:,} words)", f"{tp['warmup_seconds']:.2f} s"),
         ("  found", f"{tp['quotes']:,} quotes, {tp['characters']:,} characters"),
         ("peak memory, analysing process", f"{tp['maxrss_self_mib']:,.0f} MiB"),

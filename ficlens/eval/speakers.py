@@ -75,9 +75,11 @@ CONTEXT_WIDTH = 80
 
 
 def normalise_name(name: str) -> str:
-    """A name as it is compared: straight apostrophes, no full stops, one space, case folded."""
+    """A name as it is compared: straight apostrophes, no full stops, one space, case
+    folded, no leading article ("The Gryphon" and "the Gryphon" are "gryphon")."""
     name = name.replace("’", "'").replace("‘", "'").replace("ʼ", "'").replace(".", " ")
-    return _SPACES.sub(" ", name).strip().casefold()
+    name = _SPACES.sub(" ", name).strip().casefold()
+    return name[4:] if name.startswith("the ") and len(name) > 4 else name
 
 
 def name_set(name: str, aliases: Iterable[str] = ()) -> set[str]:

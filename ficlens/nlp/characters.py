@@ -70,15 +70,14 @@ def characters_stage(doc: Document) -> None:
     for index, names in enumerate(clusters):
         for name in names:
             owner[name] = [index]
-    mentions: list[Mention] = []
-    for surface in accepted.values():
-        for start, end, paragraph, in_quote in surface.spans:
-            mentions.append(Mention(start, end, doc.text[start:end], "name", paragraph, in_quote))
-    mentions.sort(key=lambda m: m.start)
+    mentions = _find_all(doc, accepted, quote_spans)
     _assign(mentions, owner, [sum(accepted[n].count for n in names) for names in clusters])
     for index, names in enumerate(clusters):
-        # The fullest name; among equally full ones, the one the text uses most.
-        ranked = sorted(names, key=lambda n: (-len(parse(n).words), -accepted[n].count, n))
+        # The fullest name ("Mrs Norris" over "Norris"); then the one the text uses most.
+        ranked = sorted(
+            names,
+            key=lambda n: (-len(parse(n).words), parse(n).title is None, -accepted[n].count, n),
+        )
         characters.append(
             Character(
                 id=f"c{index}",
@@ -103,6 +102,45 @@ def characters_stage(doc: Document) -> None:
             mention.character = renumber[mention.character]
     doc.mentions = [m for m in mentions if m.character is not None]
     doc.analysis.characters = [c for c in characters if c.mentions]
+
+
+def _name_pattern(name: str) -> str:
+    """A normalised name as the text may spell it: "Mr Elliot" matches "Mr. Elliot" and
+    a line break between the words; "O'Brien" matches a curly apostrophe."""
+    words = []
+    for word in name.split():
+        escaped = re.escape(word).replace("'", "['’]")
+        if word.lower() in TITLES:
+            escaped += r"\.?"
+        words.append(escaped)
+    return r"\s+".join(words)
+
+
+def _find_all(
+    doc: Document, accepted: dict[str, _Surface], quote_spans: list[tuple[int, int]]
+) -> list[Mention]:
+    """Every occurrence of an accepted name in the story, whatever spaCy tagged it there
+    ("said the Mouse" where the tagger read a common noun)."""
+    import bisect
+
+    if not accepted:
+        return []
+    # Longest names first, so "Anne Elliot" wins over "Anne"; spaces match line breaks.
+    alternatives = sorted(accepted, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![\w'’])(?:" + "|".join(_name_pattern(n) for n in alternatives) + r")(?![\w])"
+    )
+    starts = [s for s, _ in quote_spans]
+    paragraphs = doc.analysis.paragraphs()
+    mentions = []
+    for index, para in enumerate(paragraphs):
+        for match in pattern.finditer(doc.text, para.start, para.end):
+            k = bisect.bisect_right(starts, match.start()) - 1
+            in_quote = k >= 0 and quote_spans[k][0] <= match.start() < quote_spans[k][1]
+            mentions.append(
+                Mention(match.start(), match.end(), match.group(), "name", index, in_quote)
+            )
+    return mentions
 
 
 def _collect_surfaces(
@@ -323,8 +361,8 @@ def _fits(short: NameParts, full: NameParts) -> bool:
         return not (short.title and full.title and short.title != full.title)
     if short.given and not short.surname:  # "Anne", "Jim", "Sir Walter", or a bare surname
         word = short.given
-        if short.title and full.title and short.title != full.title:
-            return False
+        if short.title and full.title != short.title:
+            return False  # "Sir John" is Sir John Middleton, not John Willoughby
         if full.given and same_given(word, full.given):
             return True
         return not short.title and full.surname == word and full.given is not None
@@ -352,8 +390,10 @@ def _assign(mentions: list[Mention], owner: dict[str, list[int]], weights: list[
                 chosen = max(recent, key=lambda k: last_seen[k])
             else:
                 # A character the text keeps calling by full name ("Charles Hayter") is
-                # being told apart from the one the bare name means ("Charles").
-                chosen = min(candidates, key=lambda k: weights[k])
+                # being told apart from the one the bare name means ("Charles"); a full
+                # name met once or twice ("Lady Mary Grierson") is an aside, not a claim.
+                regular = [k for k in candidates if weights[k] > 2] or candidates
+                chosen = min(regular, key=lambda k: weights[k])
         mention.character = f"c{chosen}"
         if len(candidates) == 1 or len(mention.text.split()) > 1:
             last_seen[chosen] = mention.paragraph

@@ -160,6 +160,10 @@ def normalise(surface: str) -> str:
     surface = re.sub(r"(?:'s|s')$", "", surface.strip())  # a possessive ending
     surface = re.sub(r"\b(Mr|Mrs|Ms|Dr|St|Mx|Prof|Capt|Col|Lt|Sgt|Rev|Mme|Mlle)\.", r"\1", surface)
     surface = re.sub(r"^(?:the|The)\s+", "", surface)
+    # An interjection run into the name: "O Mouse", "Oh Arthur", "Dear Jane".
+    surface = re.sub(
+        r"^(?:O|Oh|Ah|Dear|Dearest|Poor|Good|Old|Young|Little)\s+(?=[A-Z])", "", surface
+    )
     return " ".join(surface.split()).strip(" ,.;:!?-—")
 
 
@@ -238,13 +242,14 @@ def nicknames() -> dict[str, frozenset[str]]:
     return {nick: frozenset(formals) for nick, formals in table.items()}
 
 
-def same_given(a: str, b: str) -> bool:
-    """Are two given names the same name ("Jim" and "James", "Prof" and "Professor")?"""
-    a, b = a.lower(), b.lower()
-    if a == b:
-        return True
-    table = nicknames()
-    return b in table.get(a, ()) or a in table.get(b, ())
+def same_given(short: str, full: str) -> bool:
+    """Can the given name ``short`` stand for ``full`` ("Jim" for "James")?
+
+    Only a nickname stands for its formal name, not the other way round: in a text with
+    "Sir Thomas" and "Tom Bertram", the father is not the son.
+    """
+    short, full = short.lower(), full.lower()
+    return short == full or full in nicknames().get(short, ())
 
 
 @functools.cache

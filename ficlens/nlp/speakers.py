@@ -240,7 +240,7 @@ def _tag_in(
 
 def _mention_at(mentions: list[Mention], starts: list[int], offset: int) -> Mention | None:
     k = bisect.bisect_right(starts, offset) - 1
-    if k >= 0 and mentions[k].start <= offset < max(mentions[k].end, offset + 1):
+    if k >= 0 and mentions[k].start <= offset < mentions[k].end:
         return mentions[k]
     return None
 
