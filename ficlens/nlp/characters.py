@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from ficlens.document import Document, Mention, Tokens
 from ficlens.model import Character
 from ficlens.nlp.lexicon import SPEECH_VERBS
-from ficlens.nlp.names import NOT_NAMES, TITLES, NameParts, normalise, parse, same_given
+from ficlens.nlp.names import (
+    NOT_NAMES,
+    RANK_TITLES,
+    TITLES,
+    NameParts,
+    normalise,
+    parse,
+    same_given,
+)
 
 _PROPER = frozenset({"NNP", "NNPS"})
 _NOT_PERSON = frozenset(
@@ -63,6 +71,13 @@ def characters_stage(doc: Document) -> None:
     quote_spans = sorted((q.text_start, q.text_end) for q in doc.analysis.quotes)
     surfaces = _collect_surfaces(doc.text, doc.tokens, quote_spans)
     accepted = {name: s for name, s in surfaces.items() if _is_person(name, s)}
+    for name in list(accepted):
+        last = name.split()[-1]
+        # "the Miss Steeles", "the Dashwoods": a family, not a person.
+        if last.endswith("s") and any(
+            other.split()[-1] == last[:-1] for other in accepted if other != name
+        ):
+            del accepted[name]
     found = cluster_names({name: s.count for name, s in accepted.items()})
     clusters = found.groups
     characters: list[Character] = []
@@ -74,10 +89,7 @@ def characters_stage(doc: Document) -> None:
     _assign(mentions, owner, [sum(accepted[n].count for n in names) for names in clusters])
     for index, names in enumerate(clusters):
         # The fullest name ("Mrs Norris" over "Norris"); then the one the text uses most.
-        ranked = sorted(
-            names,
-            key=lambda n: (-len(parse(n).words), parse(n).title is None, -accepted[n].count, n),
-        )
+        ranked = sorted(names, key=lambda n: (*_fullness(n), -accepted[n].count, n))
         characters.append(
             Character(
                 id=f"c{index}",
@@ -114,6 +126,13 @@ def _name_pattern(name: str) -> str:
             escaped += r"\.?"
         words.append(escaped)
     return r"\s+".join(words)
+
+
+def _fullness(name: str) -> tuple[int, bool]:
+    """Sort key: more words first; a title counts only beside a single name ("Mrs Norris"
+    over "Norris"; "Edward Ferrars" and "Mr Edward Ferrars" go by how often they occur)."""
+    parts = parse(name)
+    return -len(parts.words), parts.title is None and len(parts.words) <= 1
 
 
 def _find_all(
@@ -304,25 +323,42 @@ def cluster_names(counts: dict[str, int]) -> Clusters:
     mentions goes to whichever of those characters was mentioned last.
     """
     parsed = {name: parse(name) for name in counts}
-    order = sorted(counts, key=lambda n: (-len(parsed[n].words), -counts[n], n))
+    # Fuller names first; among equals, titled ones ("Mrs Palmer", "Mr Palmer") before the
+    # bare name ("Palmer") so that the bare name can see it fits both.
+    order = sorted(
+        counts, key=lambda n: (-len(parsed[n].words), parsed[n].title is None, -counts[n], n)
+    )
     groups: list[list[str]] = []
     anchors: list[NameParts] = []  # the fullest name of each group
     shared: dict[str, list[int]] = {}
     for name in order:
         parts = parsed[name]
         matches = [k for k, anchor in enumerate(anchors) if _fits(parts, anchor)]
+        if parts.title and parts.surname and not parts.given and matches:
+            family = [k for k, anchor in enumerate(anchors) if anchor.surname == parts.surname]
+            if len(family) > 1:
+                # "Mrs Musgrove" or "Miss Dashwood" in a text with several Musgroves or
+                # Dashwoods: the family name with a title is a person of its own.
+                groups.append([name])
+                anchors.append(parts)
+                continue
         if len(matches) == 1:
             groups[matches[0]].append(name)
-            continue
-        if len(matches) > 1 and parts.title and parts.surname and not parts.given:
-            # "Mrs Musgrove" when the text shows Louisa and Charles Musgrove: the family
-            # name with a title is a person of its own (the mother, the father).
-            groups.append([name])
-            anchors.append(parts)
             continue
         if len(matches) > 1:
             weight = {k: sum(counts[n] for n in groups[k]) for k in matches}
             ranked = sorted(matches, key=lambda k: -weight[k])
+            if len({anchors[k].surname for k in matches if anchors[k].surname}) <= 1:
+                # "Marianne Dashwood" and "Miss Marianne" may well be one person: no two
+                # of the candidates contradict each other, so join the most mentioned.
+                groups[ranked[0]].append(name)
+                continue
+            if counts[name] >= 3 * weight[ranked[0]]:
+                # "Mary" 130 times, "Mary Musgrove" and "Lady Mary Grierson" twice: the
+                # bare name is the character; the full names are asides.
+                groups.append([name])
+                anchors.append(parts)
+                continue
             if weight[ranked[0]] >= 4 * weight[ranked[1]]:
                 groups[ranked[0]].append(name)
             else:
@@ -361,11 +397,11 @@ def _fits(short: NameParts, full: NameParts) -> bool:
         return not (short.title and full.title and short.title != full.title)
     if short.given and not short.surname:  # "Anne", "Jim", "Sir Walter", or a bare surname
         word = short.given
-        if short.title and full.title != short.title:
+        if short.title in RANK_TITLES and full.title != short.title:
             return False  # "Sir John" is Sir John Middleton, not John Willoughby
         if full.given and same_given(word, full.given):
             return True
-        return not short.title and full.surname == word and full.given is not None
+        return not short.title and full.surname == word
     return False
 
 

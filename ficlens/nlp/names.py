@@ -123,6 +123,16 @@ NOT_NAMES = frozenset(
     """.split()
 )
 
+# Titles of rank belong to the full name ("Sir John Middleton"): "Sir John" is not the
+# untitled "John Willoughby". Courtesy titles go with any name of the person.
+RANK_TITLES = frozenset(
+    "sir lady lord dame king queen prince princess duke duchess earl count countess "
+    "baron baroness emperor empress".split()
+)
+_COURTESY = frozenset(
+    "mr mrs miss ms mx mister madam madame monsieur herr frau signor signora mme mlle "
+    "mademoiselle".split()
+)
 _NAME_TOKEN = re.compile(r"[A-Z][\w'’.-]*|[a-z]{1,3}|[A-Z]\.")  # "de", "van", "T."
 _PARTICLES = frozenset({"de", "van", "von", "der", "den", "la", "le", "du", "da", "di", "o'"})
 
@@ -162,7 +172,7 @@ def normalise(surface: str) -> str:
     surface = re.sub(r"^(?:the|The)\s+", "", surface)
     # An interjection run into the name: "O Mouse", "Oh Arthur", "Dear Jane".
     surface = re.sub(
-        r"^(?:O|Oh|Ah|Dear|Dearest|Poor|Good|Old|Young|Little)\s+(?=[A-Z])", "", surface
+        r"^(?:O|Oh|Ah|My|Dear|Dearest|Poor|Good|Old|Young|Little)\s+(?=[A-Z])", "", surface
     )
     return " ".join(surface.split()).strip(" ,.;:!?-—")
 
@@ -180,24 +190,9 @@ def parse(surface: str) -> NameParts:
     given = surname = None
     names = [w for w in words if not re.fullmatch(r"[A-Z]\.?", w)]  # drop initials
     if len(names) == 1:
-        if title and title in (
-            "mr",
-            "mrs",
-            "miss",
-            "ms",
-            "mx",
-            "mister",
-            "madam",
-            "madame",
-            "monsieur",
-            "herr",
-            "frau",
-            "signor",
-            "signora",
-            "mme",
-            "mlle",
-            "mademoiselle",
-        ):
+        if title in _COURTESY and title != "mrs" and given_name_gender(names[0]):
+            given = names[0]  # "Miss Marianne", "Mr Edward"
+        elif title in _COURTESY:
             surname = names[0]  # "Mr Elliot"
         elif title in (
             "sir",

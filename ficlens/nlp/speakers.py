@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from ficlens.document import Document, Mention
+from ficlens.document import Document, Mention, Tokens
 from ficlens.model import Character, Quote
 from ficlens.nlp.coref import PRONOUN_GENDER
 from ficlens.nlp.lexicon import SPEECH_VERBS
@@ -248,16 +248,34 @@ def _mention_at(mentions: list[Mention], starts: list[int], offset: int) -> Ment
 def _by_gender(
     gender: str, quote: Quote, doc: Document, characters: dict[str, Character]
 ) -> str | None:
-    """The latest character of this gender named in narration before the quotation."""
+    """The character of this gender most salient just before the quotation: in the
+    nearest sentence of narration that names one, the first named (the subject, as a
+    rule: "Jock stopped to talk to Beaver. 'Well,' he said")."""
+    tokens = doc.tokens
+    assert tokens is not None
+    best: Mention | None = None
+    best_sentence = -1
     for mention in reversed(doc.mentions):
         if mention.start >= quote.start or mention.in_quote or mention.character is None:
             continue
         if quote.paragraph - mention.paragraph > 4:
             break
         character = characters.get(mention.character)
-        if character is not None and character.gender == gender:
-            return mention.character
-    return None
+        if character is None or character.gender != gender:
+            continue
+        sentence = _sentence_of(tokens, mention.start)
+        if best is not None and sentence != best_sentence:
+            break  # the nearest sentence with a candidate is done
+        best, best_sentence = mention, sentence
+    return best.character if best is not None else None
+
+
+def _sentence_of(tokens: Tokens, offset: int) -> int:
+    """The index of the token that starts the sentence holding ``offset``."""
+    i = min(tokens.index_at(offset), len(tokens) - 1)
+    while i > 0 and not tokens.sent_start[i]:
+        i -= 1
+    return i
 
 
 def _next_quote_start(doc: Document, quote: Quote) -> int:
