@@ -32,10 +32,13 @@ lint: $(VENV)/.installed-test
 ## eval: accuracy figures on ../shared/eval (PDNC and LitBank)
 eval: $(VENV)/.installed
 	$(BIN)/ficlens eval quotes
+	$(BIN)/ficlens eval speakers
+	$(BIN)/ficlens eval characters
 
-## bench: speed figures (layout + quote detection on the PDNC novels)
+## bench: speed figures (layout + quotes on the PDNC novels; the whole analysis)
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_layout.py
+	$(BIN)/python bench/bench_analyze.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

@@ -57,6 +57,12 @@ def _speakers() -> StageFunction:
     return speakers_stage
 
 
+def _roles() -> StageFunction:
+    from ficlens.nlp.roles import roles_stage
+
+    return roles_stage
+
+
 STAGES: tuple[Stage, ...] = (
     Stage("layout", _plain(layout_stage)),
     Stage("quotes", _plain(quotes_stage), requires=("layout",)),
@@ -64,6 +70,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("characters", _characters, requires=("tokens", "quotes")),
     Stage("coref", _coref, requires=("characters",)),
     Stage("speakers", _speakers, requires=("coref",)),
+    Stage("roles", _roles, requires=("speakers",)),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 

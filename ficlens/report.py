@@ -29,6 +29,8 @@ _NOTE_ORDER = (
     "end-note",
 )
 _MAX_NOTE = 160
+_MAX_CHARACTERS = 12
+_MAX_DIALOGUE = 12
 
 
 def render(analysis: Analysis) -> RenderableType:
@@ -58,7 +60,11 @@ def render(analysis: Analysis) -> RenderableType:
     if work.notes:
         parts.append(_notes_table(work.notes))
     parts.append(_chapters_table(analysis))
+    if analysis.characters:
+        parts.append(_characters_table(analysis))
     parts.append(_quotes_summary(analysis))
+    if any(q.speaker for q in analysis.quotes):
+        parts.append(_dialogue(analysis))
     return Panel(Group(*parts), title="ficlens", title_align="left", expand=False)
 
 
@@ -121,6 +127,54 @@ def _chapters_table(analysis: Analysis) -> Table:
             f"{words:,}",
         )
     return table
+
+
+def _characters_table(analysis: Analysis) -> Table:
+    table = Table(title="Characters", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("also called")
+    table.add_column("role")
+    table.add_column("gender")
+    table.add_column("mentions", justify="right")
+    table.add_column("lines", justify="right")
+    table.add_column("words spoken", justify="right")
+    for character in analysis.characters[:_MAX_CHARACTERS]:
+        table.add_row(
+            character.name,
+            _short(", ".join(character.aliases), 40),
+            character.role or "",
+            character.gender or "",
+            str(character.mentions),
+            str(character.quotes),
+            f"{character.words_spoken:,}",
+        )
+    if len(analysis.characters) > _MAX_CHARACTERS:
+        table.caption = f"and {len(analysis.characters) - _MAX_CHARACTERS} more"
+    return table
+
+
+def _dialogue(analysis: Analysis) -> RenderableType:
+    """The opening of the dialogue as a reader would follow it: Speaker: "line"."""
+    names = {c.id: c.name for c in analysis.characters}
+    lines = Text()
+    shown = 0
+    spoken = [q for q in analysis.quotes if q.speech]
+    for quote in spoken:
+        if shown == _MAX_DIALOGUE:
+            break
+        if quote.continues is not None and shown:
+            lines.append(f" … “{_short(quote.text, 70)}”")
+            continue
+        if shown:
+            lines.append("\n")
+        speaker = names.get(quote.speaker or "", "?")
+        lines.append(f"{speaker}: ", style="bold cyan" if quote.speaker else "dim")
+        lines.append(f"“{_short(quote.text, 70)}”")
+        shown += 1
+    rest = sum(1 for q in spoken if q.continues is None) - shown
+    if rest > 0:
+        lines.append(f"\n… and {rest} more lines", style="dim")
+    return Group(Text("Dialogue", style="italic"), lines)
 
 
 def _quotes_summary(analysis: Analysis) -> RenderableType:
