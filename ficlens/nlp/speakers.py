@@ -118,7 +118,7 @@ def _explicit(
     mentions: list[Mention],
     starts: list[int],
     characters: dict[str, Character],
-) -> tuple[str, str] | None:
+) -> tuple[str | None, str] | None:
     """A tag next to the quotation, or a beat in its paragraph."""
     tokens = doc.tokens
     assert tokens is not None
@@ -172,7 +172,7 @@ def _lead_in(
     mentions: list[Mention],
     starts: list[int],
     characters: dict[str, Character],
-) -> tuple[str, str] | None:
+) -> tuple[str | None, str] | None:
     """A narration paragraph that ends by introducing the next one's speech."""
     tokens = doc.tokens
     assert tokens is not None
@@ -211,7 +211,7 @@ def _tag_in(
     starts: list[int],
     characters: dict[str, Character],
     quote: Quote,
-) -> tuple[str, str] | None:
+) -> tuple[str | None, str] | None:
     """A speech verb in the window with its subject next to it."""
     tokens = doc.tokens
     assert tokens is not None
@@ -235,7 +235,27 @@ def _tag_in(
                 return _PENDING + PRONOUN_GENDER[pronoun], "anaphoric"
             if pronoun == "i" and doc.analysis.characters:
                 return None  # a first-person narrator: not a character we know by name
+        if _epithet_next_to(doc, window, position):
+            # "said the beadle", "the old gentleman said": someone described, not named;
+            # not whoever the paragraph happens to name first.
+            return None, "epithet"
     return None
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "another", "his", "her", "their", "one", "some"})
+
+
+def _epithet_next_to(doc: Document, window: list[int], position: int) -> bool:
+    tokens = doc.tokens
+    assert tokens is not None
+    text = doc.text
+    after = window[position + 1 : position + 2]
+    if after and text[tokens.start[after[0]] : tokens.end[after[0]]].lower() in _DETERMINERS:
+        return True
+    before = window[max(0, position - 4) : position]
+    if before and tokens.tag[before[-1]] in ("NN", "NNS"):
+        return any(text[tokens.start[k] : tokens.end[k]].lower() in _DETERMINERS for k in before)
+    return False
 
 
 def _mention_at(mentions: list[Mention], starts: list[int], offset: int) -> Mention | None:
