@@ -71,6 +71,18 @@ def characters_stage(doc: Document) -> None:
     quote_spans = sorted((q.text_start, q.text_end) for q in doc.analysis.quotes)
     surfaces = _collect_surfaces(doc.text, doc.tokens, quote_spans)
     accepted = {name: s for name, s in surfaces.items() if _is_person(name, s)}
+    # A full name used once ("Hermione Granger") is a person if a part of it is.
+    known = {word for name in accepted for word in parse(name).words}
+    for name, surface in surfaces.items():
+        parts = parse(name)
+        if (
+            name not in accepted
+            and parts.given
+            and parts.surname
+            and surface.other == 0
+            and (parts.given in known or parts.surname in known)
+        ):
+            accepted[name] = surface
     for name in list(accepted):
         last = name.split()[-1]
         # "the Miss Steeles", "the Dashwoods": a family, not a person.
@@ -175,9 +187,13 @@ def _collect_surfaces(
         i = bisect.bisect_right(quote_starts, offset) - 1
         return i >= 0 and quote_spans[i][0] <= offset < quote_spans[i][1]
 
-    entity_at: dict[int, tuple[int, str]] = {
-        start: (end, label) for start, end, label in tokens.entities
-    }
+    # The label of every token inside an entity ("the Ministry": "Ministry" is an ORG).
+    entity_at: dict[int, tuple[int, str]] = {}
+    for start, end, label in tokens.entities:
+        k = tokens.index_at(start)
+        while k < len(tokens) and tokens.start[k] < end:
+            entity_at.setdefault(tokens.start[k], (end, label))
+            k += 1
     n = len(tokens)
     i = 0
     seen: set[tuple[int, int]] = set()
@@ -200,6 +216,7 @@ def _collect_surfaces(
                         and j + 1 < n
                         and tokens.tag[j + 1] in _PROPER
                     )
+                    or _hyphen_joins(text, tokens, j)
                 )
             ):
                 j += 1
@@ -215,12 +232,49 @@ def _collect_surfaces(
             i = j
             continue
         i += 1
+    # A capitalised word next to a verb of speech is a name whatever its tag
+    # ("Rosalind said", where the tagger read a common noun).
+    for i in range(n):
+        if text[tokens.start[i] : tokens.end[i]].lower() not in SPEECH_VERBS:
+            continue
+        for k in (i - 1, i + 1):
+            if not 0 <= k < n or tokens.paragraph[k] != tokens.paragraph[i]:
+                continue
+            word = text[tokens.start[k] : tokens.end[k]]
+            if (
+                tokens.tag[k] in ("NN", "NNS")
+                and _CAPITALISED.match(word)
+                and not inside_quote(tokens.start[k])
+                and (k == i + 1 or tokens.sent_start[k])
+            ):
+                _add(
+                    text,
+                    surfaces,
+                    tokens.start[k],
+                    tokens.end[k],
+                    tokens,
+                    k,
+                    k + 1,
+                    inside_quote(tokens.start[k]),
+                    entity_at,
+                )
     for start, end, label in tokens.entities:
         if label == "PERSON" and (start, end) not in seen:
             i = tokens.index_at(start)
             j = tokens.index_at(end - 1) + 1
             _add(text, surfaces, start, end, tokens, i, j, inside_quote(start), entity_at)
     return surfaces
+
+
+def _hyphen_joins(text: str, tokens: Tokens, j: int) -> bool:
+    """ "Grant-Menzies": a hyphen with no space around it, between two proper nouns."""
+    return (
+        text[tokens.start[j] : tokens.end[j]] == "-"
+        and 0 < j < len(tokens) - 1
+        and tokens.end[j - 1] == tokens.start[j]
+        and tokens.end[j] == tokens.start[j + 1]
+        and tokens.tag[j + 1] in _PROPER
+    )
 
 
 def _add(
@@ -294,7 +348,7 @@ def _is_person(name: str, surface: _Surface) -> bool:
         return surface.count >= 2 or surface.speech_adjacent > 0
     if surface.speech_adjacent >= 2 or (surface.speech_adjacent and surface.acts):
         return True  # places do not speak
-    evidence = surface.person + 2 * surface.speech_adjacent + surface.acts + surface.addressed
+    evidence = surface.person + 3 * surface.speech_adjacent + surface.acts + surface.addressed
     if surface.other >= evidence:
         return False  # a place, an organisation, a date
     if parts.title and parts.title not in ("st", "saint"):
@@ -348,7 +402,10 @@ def cluster_names(counts: dict[str, int]) -> Clusters:
         if len(matches) > 1:
             weight = {k: sum(counts[n] for n in groups[k]) for k in matches}
             ranked = sorted(matches, key=lambda k: -weight[k])
-            if len({anchors[k].surname for k in matches if anchors[k].surname}) <= 1:
+            if (
+                len({anchors[k].surname for k in matches if anchors[k].surname}) <= 1
+                and len({anchors[k].given for k in matches if anchors[k].given}) <= 1
+            ):
                 # "Marianne Dashwood" and "Miss Marianne" may well be one person: no two
                 # of the candidates contradict each other, so join the most mentioned.
                 groups[ranked[0]].append(name)
@@ -382,7 +439,13 @@ def _fits(short: NameParts, full: NameParts) -> bool:
     if full.given and not full.surname and not full.title:
         # A bare name ("Spock") may be a given name or a surname: "Mister Spock" fits.
         word = full.given
-        return word in (short.given, short.surname) and not (short.given and short.surname)
+        if short.given and short.surname:
+            return False
+        # Two bare names are one person if one is the other's nickname ("Gwen", "Guinevere").
+        return word == short.surname or (
+            short.given is not None
+            and (same_given(short.given, word) or same_given(word, short.given))
+        )
     if short.given and short.surname:
         # Both full names: the same given and surname, or one is the other plus a middle.
         return (
@@ -399,6 +462,8 @@ def _fits(short: NameParts, full: NameParts) -> bool:
         word = short.given
         if short.title in RANK_TITLES and full.title != short.title:
             return False  # "Sir John" is Sir John Middleton, not John Willoughby
+        if full.title in RANK_TITLES and not short.title:
+            return full.given == word  # "Tom" is not "Sir Thomas", though Tom is a Thomas
         if full.given and same_given(word, full.given):
             return True
         return not short.title and full.surname == word

@@ -41,6 +41,19 @@ def coref_stage(doc: Document) -> None:
     counts = Counter(m.character for m in doc.mentions)
     for character in characters.values():
         character.mentions = counts.get(character.id, 0)
+    _renumber(doc)
+
+
+def _renumber(doc: Document) -> None:
+    """Most-mentioned first, now that pronouns count: "c0" is the lead."""
+    ordered = sorted(doc.analysis.characters, key=lambda c: -c.mentions)
+    new_ids = {c.id: f"c{n}" for n, c in enumerate(ordered)}
+    for character in ordered:
+        character.id = new_ids[character.id]
+    for mention in doc.mentions:
+        if mention.character is not None:
+            mention.character = new_ids.get(mention.character)
+    doc.analysis.characters = ordered
 
 
 def _pronouns(doc: Document, quote_spans: list[tuple[int, int]]) -> list[Mention]:
@@ -75,7 +88,8 @@ def _learn_genders(
             by_sentence[bisect.bisect_right(sentence_starts, mention.start)].append(mention)
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for pronoun in pronouns:
-        if pronoun.in_quote:
+        # Only subject pronouns vote: in "Jim smiled at her", "her" is someone else.
+        if pronoun.in_quote or pronoun.text.lower() not in ("he", "she"):
             continue
         sentence = bisect.bisect_right(sentence_starts, pronoun.start)
         for candidate_sentence in (sentence, sentence - 1):
@@ -95,7 +109,7 @@ def _learn_genders(
         if character is None or character.gender is not None:
             continue
         (gender, count), *rest = [*counter.most_common(), ("", 0)]
-        if count >= 2 and count >= 2 * rest[0][1]:
+        if count >= 2 * rest[0][1] and (count >= 2 or not rest[0][1]):
             character.gender = gender
 
 

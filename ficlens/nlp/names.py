@@ -118,7 +118,7 @@ NOT_NAMES = frozenset(
     september october november december christmas easter chapter part prologue epilogue
     english french german italian spanish british american irish scottish welsh london
     paris england france america europe heaven hell earth sunday damn bloody hell shit fuck
-    dear darling love sweetheart honey mate boss captain doctor professor nay aye alas
+    dear darling love sweetheart honey mate boss nay aye alas
     indeed pray hush hark hullo hallo bah pooh pshaw ugh whoa wow gosh golly blimey crikey
     """.split()
 )
@@ -167,7 +167,7 @@ class NameParts:
 def normalise(surface: str) -> str:
     """One spelling per name: curly apostrophes straight, "Mr." as "Mr", single spaces."""
     surface = surface.replace("’", "'").replace("‘", "'")
-    surface = re.sub(r"(?:'s|s')$", "", surface.strip())  # a possessive ending
+    surface = re.sub(r"'s$|(?<=s)'$", "", surface.strip())  # a possessive ending
     surface = re.sub(r"\b(Mr|Mrs|Ms|Dr|St|Mx|Prof|Capt|Col|Lt|Sgt|Rev|Mme|Mlle)\.", r"\1", surface)
     surface = re.sub(r"^(?:the|The)\s+", "", surface)
     # An interjection run into the name: "O Mouse", "Oh Arthur", "Dear Jane".
@@ -177,12 +177,30 @@ def normalise(surface: str) -> str:
     return " ".join(surface.split()).strip(" ,.;:!?-—")
 
 
+# Abbreviated titles and their full forms: "Prof" is "Professor".
+_TITLE_FORMS = {
+    "prof": "professor",
+    "dr": "doctor",
+    "capt": "captain",
+    "col": "colonel",
+    "lt": "lieutenant",
+    "sgt": "sergeant",
+    "rev": "reverend",
+    "st": "saint",
+    "mister": "mr",
+    "mme": "madame",
+    "mlle": "mademoiselle",
+}
+
+
 def parse(surface: str) -> NameParts:
     surface = normalise(surface)
     words = surface.split()
     title = None
     while words and words[0].lower().rstrip(".") in TITLES and (len(words) > 1 or not title):
-        title = title or words[0].lower().rstrip(".")
+        title = title or _TITLE_FORMS.get(
+            words[0].lower().rstrip("."), words[0].lower().rstrip(".")
+        )
         words = words[1:]
         if title and words and words[0].lower().rstrip(".") in TITLES:
             continue
@@ -190,7 +208,7 @@ def parse(surface: str) -> NameParts:
     given = surname = None
     names = [w for w in words if not re.fullmatch(r"[A-Z]\.?", w)]  # drop initials
     if len(names) == 1:
-        if title in _COURTESY and title != "mrs" and given_name_gender(names[0]):
+        if title in ("miss", "master", "mademoiselle", "mlle") and given_name_gender(names[0]):
             given = names[0]  # "Miss Marianne", "Mr Edward"
         elif title in _COURTESY:
             surname = names[0]  # "Mr Elliot"

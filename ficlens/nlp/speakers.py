@@ -218,21 +218,26 @@ def _tag_in(
     text = doc.text
     for position, i in enumerate(window):
         word = text[tokens.start[i] : tokens.end[i]].lower()
-        if word not in SPEECH_VERBS:
+        if word not in SPEECH_VERBS and not _phrasal_tag(doc, window, position, word):
             continue
-        # The subject: the character mention or pronoun right before or after the verb.
-        neighbours = [
-            *window[max(0, position - 3) : position][::-1],
-            *window[position + 1 : position + 4],
+        # The subject: a character or pronoun right after the verb ("said Merlin"), or
+        # the first one before it in its clause ("Spock turned to Uhura and said"), never
+        # one behind a preposition ("to Uhura").
+        after = window[position + 1 : position + 4]
+        before = [
+            k for k in window[max(0, position - 8) : position] if not _after_preposition(doc, k)
         ]
-        for k in neighbours:
+        for k in [*before[::-1][:3], *after, *before[::-1][3:]]:
             mention = _mention_at(mentions, starts, tokens.start[k])
-            if mention is not None and mention.character is not None and not mention.in_quote:
-                return mention.character, ("anaphoric" if mention.kind == "pronoun" else "explicit")
             pronoun = text[tokens.start[k] : tokens.end[k]].lower()
             if pronoun in ("he", "she"):
-                # Resolved against the conversation once turns are known.
-                return _PENDING + PRONOUN_GENDER[pronoun], "anaphoric"
+                # As coreference resolved it; else against the conversation, once turns
+                # are known.
+                if mention is not None and mention.character is not None:
+                    return mention.character, "anaphoric"
+                return f"{_PENDING}{PRONOUN_GENDER[pronoun]}:", "anaphoric"
+            if mention is not None and mention.character is not None and not mention.in_quote:
+                return mention.character, "explicit"
             if pronoun == "i" and doc.analysis.characters:
                 return None  # a first-person narrator: not a character we know by name
         if _epithet_next_to(doc, window, position):
@@ -240,6 +245,61 @@ def _tag_in(
             # not whoever the paragraph happens to name first.
             return None, "epithet"
     return None
+
+
+# Two-word tags: "cut in", "pointed out", "broke in", "went on".
+_PHRASAL = {
+    "cut": "in",
+    "pointed": "out",
+    "broke": "in",
+    "put": "in",
+    "spoke": "up",
+    "went": "on",
+    "chimed": "in",
+    "piped": "up",
+    "called": "out",
+    "burst": "out",
+}
+_PREPOSITIONS = frozenset(
+    {
+        "to",
+        "at",
+        "with",
+        "toward",
+        "towards",
+        "from",
+        "for",
+        "of",
+        "on",
+        "upon",
+        "by",
+        "about",
+        "behind",
+        "beside",
+        "after",
+    }
+)
+
+
+def _phrasal_tag(doc: Document, window: list[int], position: int, word: str) -> bool:
+    tokens = doc.tokens
+    assert tokens is not None
+    particle = _PHRASAL.get(word)
+    if particle is None or position + 1 >= len(window):
+        return False
+    k = window[position + 1]
+    return doc.text[tokens.start[k] : tokens.end[k]].lower() == particle
+
+
+def _after_preposition(doc: Document, k: int) -> bool:
+    tokens = doc.tokens
+    assert tokens is not None
+    if k == 0:
+        return False
+    j = k - 1
+    if doc.text[tokens.start[j] : tokens.end[j]].lower() in ("the", "a", "an") and j > 0:
+        j -= 1
+    return doc.text[tokens.start[j] : tokens.end[j]].lower() in _PREPOSITIONS
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "another", "his", "her", "their", "one", "some"})
@@ -346,10 +406,12 @@ def _conversations(
         if turn.speaker is not None and turn.speaker.startswith(_PENDING):
             turn.speaker = _resolve_pronoun(turn, history, doc, characters)
         if turn.speaker is None:
-            turn.speaker, turn.how = _take_turn(turn, history)
+            turn.speaker, turn.how = _take_turn(turn, history, doc=doc, characters=characters)
         if turn.speaker is not None and turn.speaker in turn.addressed:
             # The vocative rule: nobody calls themselves by name.
-            alternative = _take_turn(turn, history, exclude=turn.speaker)
+            alternative = _take_turn(
+                turn, history, exclude=turn.speaker, doc=doc, characters=characters
+            )
             turn.speaker, turn.how = alternative
         if turn.speaker is not None and (
             not history
@@ -364,7 +426,7 @@ def _resolve_pronoun(
 ) -> str | None:
     """ "he said" in a conversation: the participant of that gender whose turn it is."""
     assert turn.speaker is not None
-    gender = turn.speaker[len(_PENDING) :]
+    gender, _, resolved = turn.speaker[len(_PENDING) :].partition(":")
     participants: list[str] = []
     for earlier in reversed(history[-6:]):
         if earlier.speaker and earlier.speaker not in participants:
@@ -379,11 +441,15 @@ def _resolve_pronoun(
         or turn.quote.paragraph == history[-1].quote.paragraph
     ):
         return same[0]
-    return _by_gender(gender, turn.quote, doc, characters)
+    return resolved or _by_gender(gender, turn.quote, doc, characters)
 
 
 def _take_turn(
-    turn: _Turn, history: list[_Turn], exclude: str | None = None
+    turn: _Turn,
+    history: list[_Turn],
+    exclude: str | None = None,
+    doc: Document | None = None,
+    characters: dict[str, Character] | None = None,
 ) -> tuple[str | None, str | None]:
     """Who speaks next in a conversation: the one spoken to, or the one before last."""
     previous = history[-1] if history else None
@@ -405,7 +471,27 @@ def _take_turn(
     candidates = [s for s in seen if s not in blocked and (not previous or s != previous.speaker)]
     if candidates:
         return candidates[0], "turn"
+    if blocked and previous is not None and previous.speaker not in blocked:
+        return previous.speaker, "turn"  # the vocative rule: the same speaker goes on
+    if previous is not None and previous.speaker and characters is not None and doc:
+        # One voice known so far: the other is whoever the narration last brought on.
+        other = _last_named_other(doc, turn.quote, previous.speaker, blocked)
+        if other is not None:
+            return other, "turn"
     return None, None
+
+
+def _last_named_other(doc: Document, quote: Quote, speaker: str, blocked: set[str]) -> str | None:
+    """The character last named in narration before the quotation, other than ``speaker``."""
+    for mention in reversed(doc.mentions):
+        if mention.start >= quote.start:
+            continue
+        if quote.paragraph - mention.paragraph > 3:
+            break
+        if mention.in_quote or mention.character in (None, speaker) or mention.character in blocked:
+            continue
+        return mention.character
+    return None
 
 
 def _addressees(turns: dict[int, _Turn]) -> None:

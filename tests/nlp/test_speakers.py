@@ -1,0 +1,535 @@
+"""Who says each quotation, and to whom: the speakers stage on snippets written for these
+tests, and on hand-checked lines of the bundled samples.
+
+Every snippet opens with narration that introduces its people, so that the characters
+stage knows them; where a reader could be misled by a naive rule (the first name in the
+paragraph, strict alternation), the snippet puts that trap in on purpose.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from ficlens.model import Analysis, Character, Quote
+from ficlens.pipeline import analyze_text
+
+SAMPLES = Path(__file__).resolve().parent.parent.parent / "ficlens" / "samples"
+SAMPLE_NAMES = sorted(path.stem for path in SAMPLES.glob("*.txt"))
+
+
+@cache
+def analysed(text: str) -> Analysis:
+    analysis = analyze_text(text)
+    check_speech_counts(analysis)
+    return analysis
+
+
+def check_speech_counts(analysis: Analysis) -> None:
+    """Every speaker exists, and each character's counts are those of their quotes."""
+    by_id = {c.id: c for c in analysis.characters}
+    for quote in analysis.quotes:
+        assert quote.speaker is None or quote.speaker in by_id, quote
+        assert set(quote.addressees) <= set(by_id), quote
+        if quote.speaker is not None:
+            assert quote.confidence is not None and 0 < quote.confidence <= 1, quote
+    for character in analysis.characters:
+        theirs = [q for q in analysis.quotes if q.speaker == character.id]
+        assert character.quotes == sum(q.continues is None for q in theirs), character
+        assert character.words_spoken == sum(len(q.text.split()) for q in theirs), character
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def quote(analysis: Analysis, prefix: str) -> Quote:
+    """The one quotation whose text starts with ``prefix`` (whitespace-insensitive)."""
+    found = [q for q in analysis.quotes if flat(q.text).startswith(prefix)]
+    assert len(found) == 1, (prefix, [q.text for q in analysis.quotes])
+    return found[0]
+
+
+def character(analysis: Analysis, name: str) -> Character:
+    """The one character called ``name`` (as a word of their name or of an alias)."""
+    found = [c for c in analysis.characters if name in words_of(c)]
+    assert len(found) == 1, (name, [(c.name, c.aliases) for c in analysis.characters])
+    return found[0]
+
+
+def words_of(character: Character) -> set[str]:
+    return {word for name in (character.name, *character.aliases) for word in name.split()}
+
+
+def speaker_words(analysis: Analysis, q: Quote) -> set[str]:
+    by_id = {c.id: c for c in analysis.characters}
+    return words_of(by_id[q.speaker]) if q.speaker in by_id else set()
+
+
+def assert_said(analysis: Analysis, prefix: str, name: str) -> Quote:
+    q = quote(analysis, prefix)
+    assert name in speaker_words(analysis, q), (
+        f"{prefix!r} said by {sorted(speaker_words(analysis, q)) or None}, not {name}"
+    )
+    return q
+
+
+# --- explicit tags ---------------------------------------------------------------------
+
+TAG_INTRO = (
+    "Jim, Spock and Uhura waited out the blizzard in the cold common room. Jim paced by the "
+    "window. Spock stared at the dead fire. Uhura rubbed her hands together.\n\n"
+)
+
+# Each paragraph names another character in its narration first, so that only the tag,
+# not "the first name in the paragraph", gives the right speaker.
+TAGS = [
+    ("said X", 'Uhura glanced at Jim. "We need more coal," said Spock.', "Spock"),
+    ("X said", 'Uhura glanced at Jim. "We need more coal," Spock said.', "Spock"),
+    ("X said, before", 'Uhura glanced at Jim. Spock said, "We need more coal."', "Spock"),
+    ("X turned and said", 'Spock turned to Uhura and said, "We need more coal."', "Spock"),
+    ("asked X", 'Spock frowned at Uhura. "Where did it all go?" asked Jim.', "Jim"),
+    ("whispered X", 'Uhura looked at Spock. "I hate mice," whispered Jim.', "Jim"),
+    (
+        "cut in X quietly",
+        'Jim rubbed his hands together. "Into the fire, logically," cut in Spock quietly.',
+        "Spock",
+    ),
+    (
+        "X pointed out",
+        'Jim rubbed his hands together. "You burned it all last night," Uhura pointed out.',
+        "Uhura",
+    ),
+    ("X murmured", 'Spock raised an eyebrow at Uhura. "I was cold," Jim murmured.', "Jim"),
+    ("X growled", 'Uhura sighed at Jim. "We were all cold," Spock growled.', "Spock"),
+    ("X hissed", 'Jim kicked the grate. "Stop it, both of you," Uhura hissed.', "Uhura"),
+    (
+        "X croaked",
+        'Uhura tucked her scarf around Spock. "I can\'t feel my toes," Jim croaked.',
+        "Jim",
+    ),
+    (
+        "X squeaked",
+        'Spock leaned towards Jim. "There\'s a mouse in the scuttle!" Uhura squeaked.',
+        "Uhura",
+    ),
+    ("X whispered", 'Jim reached for the poker. "Don\'t move," Spock whispered.', "Spock"),
+    ("X purred", 'Uhura watched Spock edge closer. "Here, mousey," Jim purred.', "Jim"),
+    ("X apologised", 'Spock caught the mouse and Jim laughed. "Sorry," Uhura apologised.', "Uhura"),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "name"), [t[1:] for t in TAGS], ids=[t[0] for t in TAGS])
+def test_explicit_tag(paragraph: str, name: str) -> None:
+    analysis = analysed(TAG_INTRO + paragraph)
+    (q,) = [q for q in analysis.quotes if q.paragraph == 1]
+    assert name in speaker_words(analysis, q), (paragraph, speaker_words(analysis, q))
+
+
+CAPITALISED_TAG = (
+    "It was midnight in the morgue at Barts. Jim was sitting on the desk with his feet on "
+    "the files. Jim swung his legs and he hummed to himself. Molly came in with a tray of "
+    "samples. She stopped dead when she saw him.\n\n"
+    '"What are you doing here?" Molly asked.\n\n'
+    'Molly waited. "I don\'t know..." He mumbled, and looked at the ceiling.\n\n'
+)
+
+
+def test_a_capitalised_tag_after_the_closing_mark() -> None:
+    # "..." He mumbled: a tag, although it starts with a capital; Molly's beat comes first.
+    analysis = analysed(CAPITALISED_TAG)
+    assert_said(analysis, "What are you doing here?", "Molly")
+    assert_said(analysis, "I don't know...", "Jim")
+
+
+# --- action beats ----------------------------------------------------------------------
+
+BEATS = (
+    "The flat was warm for once. Sherlock stood at the window with his violin, and John came "
+    "in from the rain with a bag of chips.\n\n"
+    '"You\'re late," Sherlock said, without turning round.\n\n'
+    '"Traffic on the Marylebone Road," said John.\n\n'
+    'John grinned. "And I stopped for chips."\n\n'
+    '"You always stop for chips," Sherlock said.\n\n'
+    '"And you always eat half of them." Sherlock smiled down at him.\n\n'
+)
+
+
+def test_action_beats_before_and_after_the_quote() -> None:
+    # Both beats break the alternation: the same person speaks twice running.
+    analysis = analysed(BEATS)
+    assert_said(analysis, "You're late", "Sherlock")
+    assert_said(analysis, "Traffic on the Marylebone Road", "John")
+    assert_said(analysis, "And I stopped for chips.", "John")
+    assert_said(analysis, "You always stop for chips", "Sherlock")
+    assert_said(analysis, "And you always eat half of them.", "Sherlock")
+
+
+def test_explicit_tags_are_more_confident_than_beats() -> None:
+    analysis = analysed(BEATS)
+    tagged = quote(analysis, "You're late").confidence
+    beat = quote(analysis, "And I stopped for chips.").confidence
+    assert tagged is not None and beat is not None
+    assert tagged > beat
+
+
+# --- anaphoric tags --------------------------------------------------------------------
+
+HARBOUR = (
+    "Corran Vey came along the harbour wall at sunset. He had his hands in his pockets and "
+    "his collar turned up against the wind. Ilsa Mardh was waiting for him by the lamp. She "
+    "had been there for an hour, and her face said so.\n\n"
+    '"You\'re late," said Ilsa.\n\n'
+    '"The tide was wrong," Corran said.\n\n'
+    "Ilsa turned back to the water. For a long time neither of them spoke, and the gulls "
+    "wheeled and cried over the boats.\n\n"
+    '"Are you still angry with me?" he asked finally.\n\n'
+    '"Yes," she said. "But I\'ll get over it."\n\n'
+)
+
+
+def test_he_asked_finally_is_the_man_of_a_man_and_a_woman() -> None:
+    # He spoke last as well: strict alternation would give the line to her.
+    analysis = analysed(HARBOUR)
+    assert character(analysis, "Corran").gender == "M"
+    assert character(analysis, "Ilsa").gender == "F"
+    q = assert_said(analysis, "Are you still angry with me?", "Corran")
+    assert_said(analysis, "Yes", "Ilsa")
+    assert q.addressees == [character(analysis, "Ilsa").id]
+
+
+WIDOW = (
+    "Martha had kept the lighthouse since the winter her husband drowned. Her neighbour "
+    "Gideon still came up the cliff path every Saturday with the groceries.\n\n"
+    '"You shouldn\'t be up here alone," Gideon said, setting the box on the table.\n\n'
+    '"I have the gulls," Martha said.\n\n'
+    "He unpacked the tins one by one while she filled the kettle. Out on the water a "
+    "fishing boat turned for home.\n\n"
+    '"Daniel would have hated the new lamp," she said suddenly.\n\n'
+)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: a pronoun tag against turn order")
+def test_she_said_suddenly_is_the_woman_though_she_spoke_last() -> None:
+    analysis = analysed(WIDOW)
+    assert_said(analysis, "Daniel would have hated the new lamp", "Martha")
+    daniel = [c for c in analysis.characters if "Daniel" in words_of(c)]
+    assert all(c.quotes == 0 for c in daniel)
+
+
+# --- turn-taking -----------------------------------------------------------------------
+
+ARGUMENT = (
+    "The kitchen at Grimmauld Place was cold, and {pair} had been arguing since breakfast.\n\n"
+    '"You can\'t go out," Remus said.\n\n'
+    '"Watch me," said {other}.\n\n'
+    '"Dumbledore said no."\n\n'
+    '"Dumbledore says a lot of things."\n\n'
+    '"He says them for a reason."\n\n'
+    '"Name one."\n\n'
+    '"Every Death Eater in London knows your face."\n\n'
+    "\"Then I'll wear a different one. That's rather the point of me.\"\n\n"
+    '"That is not funny."\n\n'
+    '"It\'s a little bit funny."\n\n'
+    '"Please. Just for once, listen to me."\n\n'
+    '"I always listen to you. I just don\'t agree."\n\n'
+)
+REMUS_LINES = [
+    "You can't go out,",
+    "Dumbledore said no.",
+    "He says them for a reason.",
+    "Every Death Eater in London knows your face.",
+    "That is not funny.",
+    "Please. Just for once, listen to me.",
+]
+OTHER_LINES = [
+    "Watch me,",
+    "Dumbledore says a lot of things.",
+    "Name one.",
+    "Then I'll wear a different one. That's rather the point of me.",
+    "It's a little bit funny.",
+    "I always listen to you. I just don't agree.",
+]
+
+
+def argument(other: str, pair: str = "Remus and {other}") -> str:
+    return ARGUMENT.format(other=other, pair=pair.format(other=other))
+
+
+@pytest.mark.parametrize(
+    ("other", "pair"),
+    [
+        ("Tonks", "Remus and {other}"),
+        # spaCy's small model tags "Tonks and Remus" and "said Tonks" as organisations;
+        # whoever is the subject of "said" is a person all the same.
+        ("Tonks", "{other} and Remus"),
+        ("Sirius", "{other} and Remus"),
+    ],
+    ids=["Remus and Tonks", "Tonks and Remus", "Sirius and Remus"],
+)
+def test_an_untagged_argument_alternates(other: str, pair: str) -> None:
+    analysis = analysed(argument(other, pair))
+    spoken = [q for q in analysis.quotes if q.speech]
+    assert len(spoken) == 12
+    expected = [name for _ in range(6) for name in ("Remus", other)]
+    got = [sorted(speaker_words(analysis, q)) for q in spoken]
+    assert all(
+        name in speaker_words(analysis, q) for q, name in zip(spoken, expected, strict=True)
+    ), got
+
+
+def test_a_two_person_conversation_addresses_the_other_person() -> None:
+    analysis = analysed(argument("Tonks"))
+    remus, tonks = character(analysis, "Remus"), character(analysis, "Tonks")
+    for q in analysis.quotes:
+        assert q.speaker in (remus.id, tonks.id), q
+        other = tonks.id if q.speaker == remus.id else remus.id
+        assert q.addressees == [other], q
+
+
+def test_explicit_tags_are_more_confident_than_turn_taking() -> None:
+    analysis = analysed(argument("Tonks"))
+    tagged = [quote(analysis, "You can't go out"), quote(analysis, "Watch me")]
+    untagged = [q for q in analysis.quotes if q not in tagged]
+    assert all(q.confidence is not None for q in analysis.quotes)
+    assert min(q.confidence or 0 for q in tagged) > max(q.confidence or 0 for q in untagged)
+
+
+def test_quotes_and_words_spoken_are_counted() -> None:
+    analysis = analysed(argument("Tonks"))
+    remus, tonks = character(analysis, "Remus"), character(analysis, "Tonks")
+    assert remus.quotes == len(REMUS_LINES) == 6
+    assert tonks.quotes == len(OTHER_LINES) == 6
+    assert remus.words_spoken == sum(len(line.split()) for line in REMUS_LINES) == 32
+    assert tonks.words_spoken == sum(len(line.split()) for line in OTHER_LINES) == 36
+    # Dumbledore is talked about, never heard.
+    assert character(analysis, "Dumbledore").quotes == 0
+
+
+# --- the vocative rule -----------------------------------------------------------------
+
+VOCATIVE = (
+    "Merlin was polishing the armour when Arthur came in from the training field, covered "
+    "in mud.\n\n"
+    '"Where\'s my breakfast?" Arthur asked.\n\n'
+    '"On the table, where it always is," said Merlin.\n\n'
+    '"Arthur, look at this. There\'s a dent in your breastplate the size of a fist."\n\n'
+    '"That was Gwaine," Arthur said.\n\n'
+)
+
+
+def test_a_quote_that_calls_arthur_by_name_is_not_arthurs() -> None:
+    # Alternation says Arthur; the vocative says Merlin, speaking twice running.
+    analysis = analysed(VOCATIVE)
+    arthur = character(analysis, "Arthur")
+    q = quote(analysis, "Arthur, look at this.")
+    assert q.speaker != arthur.id
+    assert_said(analysis, "Arthur, look at this.", "Merlin")
+    assert q.addressees == [arthur.id]
+
+
+VOCATIVE_IN_TURN = (
+    "Merlin was polishing the armour when Arthur came in from the training field, covered "
+    "in mud.\n\n"
+    '"Good morning," said Merlin.\n\n'
+    '"Is it?" Arthur said.\n\n'
+    '"Arthur, look at this."\n\n'
+    '"What now?"\n\n'
+)
+
+
+def test_a_vocative_in_turn_names_the_addressee() -> None:
+    analysis = analysed(VOCATIVE_IN_TURN)
+    arthur, merlin = character(analysis, "Arthur"), character(analysis, "Merlin")
+    q = quote(analysis, "Arthur, look at this.")
+    assert q.speaker == merlin.id
+    assert q.addressees == [arthur.id]
+    assert quote(analysis, "What now?").speaker == arthur.id
+
+
+# --- one speech in several pieces ------------------------------------------------------
+
+SPEECH = (
+    "The common room had emptied hours ago. Hermione sat by the fire with Ron, and Ron was "
+    "pretending to read.\n\n"
+    '"You\'re quiet," Ron said.\n\n'
+    'Hermione put down her quill. "When I was eleven," Hermione said, "I read every book '
+    "about Hogwarts I could find before I ever got here.\n\n"
+    "\"I thought if I knew enough, nobody would notice I didn't belong.\n\n"
+    '"It didn\'t work."\n\n'
+    '"It did, though," said Ron.\n\n'
+)
+
+
+def test_a_speech_over_several_paragraphs_keeps_its_speaker() -> None:
+    analysis = analysed(SPEECH)
+    first = assert_said(analysis, "When I was eleven", "Hermione")
+    for prefix in ("I read every book", "I thought if I knew enough", "It didn't work."):
+        part = assert_said(analysis, prefix, "Hermione")
+        assert part.continues == first.id
+        assert part.confidence == first.confidence
+    assert_said(analysis, "It did, though", "Ron")
+    hermione = character(analysis, "Hermione")
+    assert hermione.quotes == 1  # one utterance in four pieces
+
+
+SPLIT = (
+    "Merlin and Arthur lay on the hill above Camelot, watching the sky.\n\n"
+    '"You\'re very quiet," said Merlin.\n\n'
+    '"I think," Arthur said, "that you are the worst servant in the whole of Camelot."\n\n'
+    '"Look." Merlin pointed at the sky. "A comet."\n\n'
+    '"It\'s not a comet," said Arthur, squinting. "It\'s a bird."\n\n'
+)
+
+
+def test_a_quote_split_by_a_tag_or_a_beat_keeps_its_speaker() -> None:
+    analysis = analysed(SPLIT)
+    assert_said(analysis, "I think", "Arthur")
+    assert_said(analysis, "that you are the worst servant", "Arthur")
+    assert_said(analysis, "Look.", "Merlin")
+    assert_said(analysis, "A comet.", "Merlin")
+    assert_said(analysis, "It's not a comet", "Arthur")
+    assert_said(analysis, "It's a bird.", "Arthur")
+    assert quote(analysis, "that you are").continues == quote(analysis, "I think").id
+
+
+# --- the bundled samples ---------------------------------------------------------------
+
+
+@cache
+def sample(name: str) -> Analysis:
+    return analysed((SAMPLES / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_most_spoken_quotes_of_a_sample_get_a_speaker(name: str) -> None:
+    spoken = [q for q in sample(name).quotes if q.speech]
+    assert spoken
+    missing = [flat(q.text)[:40] for q in spoken if q.speaker is None]
+    assert len(missing) <= 0.2 * len(spoken), missing
+
+
+# Lines whose speaker no reader of the story would hesitate over: prefix -> speaker.
+HAND_CHECKED = {
+    "doctorwho_proper_cup_of_tea": [
+        ("It’s not a lot to ask", "Donna"),
+        ("We had tea on Cassius Four.", "Doctor"),
+        ("Brilliant hats, though", "Doctor"),
+        ("I can’t,", "Donna"),
+        ("Was that a proper cup of tea?", "Doctor"),
+        ("Donna! And the Doctor!", "Wilf"),
+        ("Your nan’s old flask", "Wilf"),
+        ("Shut up", "Donna"),
+    ],
+    "goodomens_first_snow": [
+        ("Have you looked outside?", "Crowley"),
+        ("I have been rather occupied, my dear.", "Aziraphale"),
+        ("I am an angel", "Aziraphale"),
+        ("I remember.", "Crowley"),
+        ("Everything's still new, angel", "Crowley"),
+        ("I woke up this morning because it was too quiet", "Crowley"),
+        ("Your feet are wet", "Crowley"),
+        ("It was Scotland all over again", "Aziraphale"),
+    ],
+    "hp_library_after_curfew": [
+        ("Bloody hell", "Ron"),
+        ("Hello there", "Nick"),
+        ("Ah. Miss Granger.", "Nick"),
+        ("Goblin Rebellion of 1612!", "Hermione"),
+        ("Revising, obviously.", "Hermione"),
+        ("Hermione.", "Ron"),
+        ("There should be.", "Ron"),
+        ("She'll get Filch", "Hermione"),
+        ("Who's there? Who's in my library?", "Filch"),
+        ("Did something happen?", "Harry"),
+        ("Yeah, all right", "Harry"),
+    ],
+    "merlin_kitchen_disaster": [
+        ("You can't even boil an egg", "Merlin"),
+        ("I beg your pardon?", "Arthur"),
+        ("Do you need anything, sire?", "Gwen"),
+        ("Those are turnips.", "Gwen"),
+        ("Chop 'em smaller, sire", "Gwen"),
+        ("It's resting,", "Arthur"),
+        ("Peasants,", "Merlin"),
+        ("I'm doing eggs.", "Arthur"),
+    ],
+    "merlin_the_long_night": [
+        ("It's not broken", "Arthur"),
+        ("I know.", "Merlin"),
+        ("Then stop looking at it like that.", "Arthur"),
+        ("Told you", "Merlin"),
+        ("I believed her for years.", "Arthur"),
+        ("Morgana used to sit up with me", "Arthur"),
+        ("Princess!", "Gwaine"),
+        ("Kept him alive all night, eh?", "Gwaine"),
+        ("Any time", "Merlin"),
+    ],
+    "sherlock_baker_street_rain": [
+        ("Tea,", "Sherlock"),
+        ("Mrs Hudson made the casserole", "Sherlock"),
+        ("is all this in aid of?", "John"),
+        ("No,", "Sherlock"),
+        ("Then what the hell is?", "John"),
+        ("Sorry,", "John"),
+        ("It’s obvious", "Sherlock"),
+        ("You absolute idiot", "John"),
+        ("It’s a start.", "John"),
+        ("I’ll take it.", "Sherlock"),
+    ],
+    "startrek_falling_lights": [
+        ("It's a meteor shower, Jim", "McCoy"),
+        ("It isn't just a meteor shower, Bones.", "Kirk"),
+        ("I fail to see what support you require", "Spock"),
+        ("This is a vacation, Mister Spock", "Kirk"),
+        ("Well, Spock?", "Kirk"),
+        ("I did not say I enjoyed myself, Doctor.", "Spock"),
+        ("I calculate the odds", "Spock"),
+    ],
+}
+# Lines ficlens still gets wrong: each is a known gap of the speakers stage (issue 3). They
+# fail strictly, so a fix shows up as an unexpected pass and the entry must go.
+KNOWN_WRONG = {
+    ("goodomens_first_snow", "I have been rather occup"),
+    ("goodomens_first_snow", "I woke up this morning b"),
+    ("goodomens_first_snow", "It was Scotland all over"),
+    ("hp_library_after_curfew", "Ah. Miss Granger."),
+    ("hp_library_after_curfew", "Hermione."),
+    ("hp_library_after_curfew", "There should be."),
+    ("hp_library_after_curfew", "Who's there? Who's in my"),
+    ("hp_library_after_curfew", "Did something happen?"),
+    ("merlin_kitchen_disaster", "Chop 'em smaller, sire"),
+    ("merlin_the_long_night", "Morgana used to sit up w"),
+    ("merlin_the_long_night", "Princess!"),
+    ("sherlock_baker_street_rain", "is all this in aid of?"),
+    ("sherlock_baker_street_rain", "Sorry,"),
+    ("sherlock_baker_street_rain", "You absolute idiot"),
+    ("startrek_falling_lights", "I did not say I enjoyed "),
+}
+HAND_CHECKED_CASES = [
+    pytest.param(
+        name,
+        prefix,
+        speaker,
+        marks=[pytest.mark.xfail(strict=True, reason="known gap in speaker attribution")]
+        if (name, prefix[:24]) in KNOWN_WRONG
+        else [],
+    )
+    for name, lines in HAND_CHECKED.items()
+    for prefix, speaker in lines
+]
+
+
+def test_every_sample_has_hand_checked_lines() -> None:
+    assert sorted(HAND_CHECKED) == SAMPLE_NAMES
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix", "speaker"),
+    HAND_CHECKED_CASES,
+    ids=[f"{case.values[0]}:{case.values[1][:24]}" for case in HAND_CHECKED_CASES],
+)
+def test_hand_checked_line_of_a_sample(name: str, prefix: str, speaker: str) -> None:
+    assert_said(sample(name), prefix, speaker)
