@@ -8,6 +8,7 @@ readings (tokens, name mentions) that later stages need but nobody outside does.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ficlens.model import Analysis
@@ -54,4 +55,13 @@ class Document:
     text: str
     analysis: Analysis
     tokens: Tokens | None = None
-    mentions: list[Mention] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)  # sorted by start
+    _starts: tuple[int, list[int]] | None = field(default=None, repr=False, compare=False)
+
+    def mentions_before(self, offset: int) -> Iterator[Mention]:
+        """Mentions that start before ``offset``, the nearest first."""
+        if self._starts is None or self._starts[0] != id(self.mentions):
+            self._starts = (id(self.mentions), [m.start for m in self.mentions])
+        k = bisect.bisect_left(self._starts[1], offset)
+        for i in range(k - 1, -1, -1):
+            yield self.mentions[i]

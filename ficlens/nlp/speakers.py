@@ -73,6 +73,16 @@ def speakers_stage(doc: Document) -> None:
 
     # 4-5: continuations and turn-taking, in reading order.
     _conversations(doc, turns, characters)
+    # Last resort: the character the narration named last, marked as a guess.
+    for turn in sorted(turns.values(), key=lambda t: t.quote.start):
+        if turn.speaker is None:
+            root = turns.get(turn.quote.continues) if turn.quote.continues is not None else None
+            if root is not None and root.speaker is not None:
+                turn.speaker, turn.how = root.speaker, "continued"
+                continue
+            guess = _last_named_other(doc, turn.quote, "", set(turn.addressed))
+            if guess is not None:
+                turn.speaker, turn.how = guess, "guess"
 
     for quote in quotes:
         turn = turns.get(quote.id)
@@ -335,11 +345,11 @@ def _by_gender(
     assert tokens is not None
     best: Mention | None = None
     best_sentence = -1
-    for mention in reversed(doc.mentions):
-        if mention.start >= quote.start or mention.in_quote or mention.character is None:
-            continue
+    for mention in doc.mentions_before(quote.start):
         if quote.paragraph - mention.paragraph > 4:
             break
+        if mention.in_quote or mention.character is None:
+            continue
         character = characters.get(mention.character)
         if character is None or character.gender != gender:
             continue
@@ -483,9 +493,7 @@ def _take_turn(
 
 def _last_named_other(doc: Document, quote: Quote, speaker: str, blocked: set[str]) -> str | None:
     """The character last named in narration before the quotation, other than ``speaker``."""
-    for mention in reversed(doc.mentions):
-        if mention.start >= quote.start:
-            continue
+    for mention in doc.mentions_before(quote.start):
         if quote.paragraph - mention.paragraph > 3:
             break
         if mention.in_quote or mention.character in (None, speaker) or mention.character in blocked:
