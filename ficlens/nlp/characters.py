@@ -411,10 +411,14 @@ def cluster_names(counts: dict[str, int]) -> Clusters:
                 groups[ranked[0]].append(name)
                 continue
             if counts[name] >= 3 * weight[ranked[0]]:
-                # "Mary" 130 times, "Mary Musgrove" and "Lady Mary Grierson" twice: the
-                # bare name is the character; the full names are asides.
-                groups.append([name])
-                anchors.append(parts)
+                # "Fanny" 3,000 times, "Fanny Price" and "Fanny Ward" a few: the bare name
+                # goes with the fuller name the text uses most; with no clear one it is a
+                # character of its own and the full names are asides.
+                if weight[ranked[0]] > weight[ranked[1]]:
+                    groups[ranked[0]].append(name)
+                else:
+                    groups.append([name])
+                    anchors.append(parts)
                 continue
             if weight[ranked[0]] >= 4 * weight[ranked[1]]:
                 groups[ranked[0]].append(name)
@@ -448,6 +452,9 @@ def _fits(short: NameParts, full: NameParts) -> bool:
         )
     if short.given and short.surname:
         # Both full names: the same given and surname, or one is the other plus a middle.
+        if full.title in RANK_TITLES and short.title != full.title:
+            # "Tom Bertram" is not "Sir Thomas Bertram": the son, not the father.
+            return full.given == short.given and full.surname == short.surname
         return (
             full.given is not None
             and same_given(short.given, full.given)

@@ -224,9 +224,6 @@ def test_the_father_is_not_the_son() -> None:
     assert together(found, "Tom Bertram", "Tom")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="known gap: father and son with one surname and one given name merge"
-)
 def test_the_father_is_not_the_son_when_both_full_names_are_known() -> None:
     found = clusters({"Sir Thomas Bertram": 1, "Sir Thomas": 5, "Tom Bertram": 2, "Tom": 6})
     assert apart(found, "Sir Thomas Bertram", "Tom Bertram")
