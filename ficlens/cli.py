@@ -144,16 +144,7 @@ def eval_quotes(data: str | None, corpus: str, as_json: bool, errors: int, doc: 
     """Precision, recall and F1 of quotation spans against PDNC and LitBank."""
     from ficlens.eval import quotes as quote_eval
 
-    argv = ["--corpus", corpus]
-    if data:
-        argv += ["--data", data]
-    if as_json:
-        argv.append("--json")
-    if errors:
-        argv += ["--errors", str(errors)]
-    if doc:
-        argv += ["--doc", doc]
-    sys.exit(quote_eval.main(argv))
+    sys.exit(quote_eval.main(_eval_argv(data, corpus, as_json, errors, doc)))
 
 
 @eval_group.command(name="speakers")
@@ -174,16 +165,7 @@ def eval_speakers(
     """Speaker and addressee accuracy against PDNC and LitBank."""
     from ficlens.eval import speakers as speaker_eval
 
-    argv = ["--corpus", corpus]
-    if data:
-        argv += ["--data", data]
-    if as_json:
-        argv.append("--json")
-    if errors:
-        argv += ["--errors", str(errors)]
-    if doc:
-        argv += ["--doc", doc]
-    sys.exit(speaker_eval.main(argv))
+    sys.exit(speaker_eval.main(_eval_argv(data, corpus, as_json, errors, doc)))
 
 
 @eval_group.command(name="characters")
@@ -201,7 +183,14 @@ def eval_characters(data: str | None, as_json: bool, errors: int, doc: str | Non
     """B-cubed alias clustering against PDNC's character alias sets."""
     from ficlens.eval import characters as character_eval
 
-    argv = []
+    sys.exit(character_eval.main(_eval_argv(data, None, as_json, errors, doc)))
+
+
+def _eval_argv(
+    data: str | None, corpus: str | None, as_json: bool, errors: int, doc: str | None
+) -> list[str]:
+    """The command line of an evaluation module for these options."""
+    argv = ["--corpus", corpus] if corpus else []
     if data:
         argv += ["--data", data]
     if as_json:
@@ -210,7 +199,7 @@ def eval_characters(data: str | None, as_json: bool, errors: int, doc: str | Non
         argv += ["--errors", str(errors)]
     if doc:
         argv += ["--doc", doc]
-    sys.exit(character_eval.main(argv))
+    return argv
 
 
 def _progress(console: Console, paths: tuple[str, ...]) -> Progress:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ficlens.eval.data import EvalDoc, GoldCharacter
+from ficlens.eval.data import EvalDoc, GoldCharacter, add_common_arguments
 from ficlens.eval.speakers import (
     Analyse,
     Progress,
@@ -365,20 +365,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m ficlens.eval.characters",
         description="Evaluate character alias clustering (B-cubed) on PDNC.",
     )
-    parser.add_argument(
-        "--data", help="evaluation data folder (default: FICLENS_EVAL_DATA, ../shared/eval)"
+    add_common_arguments(
+        parser,
+        errors_help="also list up to N split and N merged characters per novel",
+        corpus=False,
+        quiet=True,
     )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument(
-        "--errors",
-        type=int,
-        default=0,
-        metavar="N",
-        help="also list up to N split and N merged characters per novel",
-    )
-    parser.add_argument("--doc", help="only this novel (name or unique part of it)")
-    parser.add_argument("--summary", action="store_true", help="totals only")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     try:
         docs = load_docs(args.data, "pdnc", args.doc)

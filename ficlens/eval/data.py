@@ -61,6 +61,7 @@ LitBank (quotations layer)
 
 from __future__ import annotations
 
+import argparse
 import ast
 import csv
 import os
@@ -460,3 +461,20 @@ def load_corpus(root: str | os.PathLike[str], corpus: str) -> list[EvalDoc]:
     if corpus == "all":
         return load_pdnc(root) + load_litbank(root)
     raise ValueError(f"unknown corpus {corpus!r} (pdnc, litbank or all)")
+
+
+def add_common_arguments(
+    parser: argparse.ArgumentParser, *, errors_help: str, corpus: bool = True, quiet: bool = True
+) -> None:
+    """The options every ``python -m ficlens.eval.*`` command takes."""
+    parser.add_argument(
+        "--data", help="evaluation data folder (default: FICLENS_EVAL_DATA, ../shared/eval)"
+    )
+    if corpus:
+        parser.add_argument("--corpus", choices=["pdnc", "litbank", "all"], default="all")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--errors", type=int, default=0, metavar="N", help=errors_help)
+    parser.add_argument("--doc", help="only this document (name or unique part of it)")
+    parser.add_argument("--summary", action="store_true", help="corpus totals only")
+    if quiet:
+        parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ficlens.eval.data import EvalDoc, find_eval_root, load_corpus
+from ficlens.eval.data import EvalDoc, add_common_arguments, find_eval_root, load_corpus
 
 SpanT = tuple[int, int]
 Detector = Callable[[str], Iterable[Any]]
@@ -485,20 +485,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ficlens.eval.quotes", description="Evaluate quote detection."
     )
-    parser.add_argument(
-        "--data", help="evaluation data folder (default: FICLENS_EVAL_DATA, ../shared/eval)"
+    add_common_arguments(
+        parser,
+        errors_help="also list up to N missed and N spurious quotes, longest first",
+        corpus=True,
+        quiet=False,
     )
-    parser.add_argument("--corpus", choices=["pdnc", "litbank", "all"], default="all")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument(
-        "--errors",
-        type=int,
-        default=0,
-        metavar="N",
-        help="also list up to N missed and N spurious quotes, longest first",
-    )
-    parser.add_argument("--doc", help="only this document (name or unique part of it)")
-    parser.add_argument("--summary", action="store_true", help="corpus totals only")
     args = parser.parse_args(argv)
     try:
         report = run(args.data, args.corpus, doc=args.doc)

@@ -56,7 +56,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ficlens.eval.data import EvalDoc, GoldCharacter, GoldQuote, find_eval_root, load_corpus
+from ficlens.eval.data import (
+    EvalDoc,
+    GoldCharacter,
+    GoldQuote,
+    add_common_arguments,
+    find_eval_root,
+    load_corpus,
+)
 from ficlens.eval.quotes import SpanT, _context, lenient_ok, match, normalise
 from ficlens.model import Analysis, Character, Quote
 
@@ -738,21 +745,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ficlens.eval.speakers", description="Evaluate speaker attribution."
     )
-    parser.add_argument(
-        "--data", help="evaluation data folder (default: FICLENS_EVAL_DATA, ../shared/eval)"
+    add_common_arguments(
+        parser,
+        errors_help="also list up to N wrongly attributed quotations, worst kind first",
+        corpus=True,
+        quiet=True,
     )
-    parser.add_argument("--corpus", choices=["pdnc", "litbank", "all"], default="all")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument(
-        "--errors",
-        type=int,
-        default=0,
-        metavar="N",
-        help="also list up to N wrongly attributed quotations, worst kind first",
-    )
-    parser.add_argument("--doc", help="only this document (name or unique part of it)")
-    parser.add_argument("--summary", action="store_true", help="corpus totals only")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     try:
         docs = load_docs(args.data, args.corpus, args.doc)
