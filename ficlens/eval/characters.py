@@ -28,7 +28,6 @@ floor any real clustering should beat.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,7 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ficlens.eval.data import EvalDoc, GoldCharacter, add_common_arguments
+from ficlens.eval.data import (
+    EvalDoc,
+    GoldCharacter,
+    add_common_arguments,
+    find_named,
+    print_report,
+)
 from ficlens.eval.speakers import (
     Analyse,
     Progress,
@@ -275,13 +280,7 @@ class CharacterReport:
         return "\n".join(lines)
 
     def find_doc(self, name: str) -> DocResult:
-        for d in self.docs:
-            if d.name == name:
-                return d
-        hits = [d for d in self.docs if name.lower() in d.name.lower()]
-        if len(hits) == 1:
-            return hits[0]
-        raise KeyError(f"no single document matches {name!r}")
+        return find_named(self.docs, name)
 
     def errors(self, doc: str | None = None, limit: int = 20) -> list[str]:
         """Up to ``limit`` split gold characters and ``limit`` merged predicted characters
@@ -379,16 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     report = evaluate_characters(docs, progress=None if args.quiet else stderr_progress)
     errors = report.errors(None, args.errors) if args.errors else []
-    if args.json:
-        out = report.to_dict()
-        if errors:
-            out["errors"] = errors
-        print(json.dumps(out, indent=2, ensure_ascii=False))
-        return 0
-    print(report.format_table(per_document=not args.summary))
-    if errors:
-        print()
-        print("\n".join(errors))
+    print_report(report, errors, as_json=args.json, summary=args.summary)
     return 0
 
 

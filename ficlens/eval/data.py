@@ -64,11 +64,14 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import json
 import os
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 ENV_VAR = "FICLENS_EVAL_DATA"
 
@@ -478,3 +481,40 @@ def add_common_arguments(
     parser.add_argument("--summary", action="store_true", help="corpus totals only")
     if quiet:
         parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+class _HasName(Protocol):
+    name: str
+
+
+_Named = TypeVar("_Named", bound=_HasName)
+
+
+def find_named(items: Sequence[_Named], name: str) -> _Named:
+    """The item called ``name``, or the only one whose name contains it."""
+    for item in items:
+        if item.name == name:
+            return item
+    hits = [item for item in items if name.lower() in item.name.lower()]
+    if len(hits) == 1:
+        return hits[0]
+    raise KeyError(
+        f"no single document matches {name!r}"
+        + (f": {', '.join(h.name for h in hits[:10])}" if hits else "")
+    )
+
+
+def print_report(report: Any, errors: Sequence[Any], *, as_json: bool, summary: bool) -> None:
+    """Print an evaluation report (``to_dict``, ``format_table``) and its listed errors,
+    as a table or as JSON. Errors are strings or objects with ``to_dict`` and ``format``."""
+    if as_json:
+        out = report.to_dict()
+        if errors:
+            out["errors"] = [e if isinstance(e, str) else e.to_dict() for e in errors]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    print(report.format_table(per_document=not summary))
+    if errors:
+        print()
+        for e in errors:
+            print(e if isinstance(e, str) else e.format())

@@ -21,7 +21,6 @@ How a figure is computed:
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -32,7 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ficlens.eval.data import EvalDoc, add_common_arguments, find_eval_root, load_corpus
+from ficlens.eval.data import (
+    EvalDoc,
+    add_common_arguments,
+    find_eval_root,
+    find_named,
+    load_corpus,
+    print_report,
+)
 
 SpanT = tuple[int, int]
 Detector = Callable[[str], Iterable[Any]]
@@ -365,16 +371,7 @@ class QuoteReport:
         return missed[:limit] + spurious[:limit]
 
     def find_doc(self, name: str) -> DocResult:
-        for d in self.docs:
-            if d.name == name:
-                return d
-        hits = [d for d in self.docs if name.lower() in d.name.lower()]
-        if len(hits) == 1:
-            return hits[0]
-        raise KeyError(
-            f"no single document matches {name!r}"
-            + (f": {', '.join(h.name for h in hits[:10])}" if hits else "")
-        )
+        return find_named(self.docs, name)
 
     @staticmethod
     def _item(d: DocResult, kind: str, span: SpanT, others: list[SpanT]) -> ErrorItem:
@@ -498,17 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
     errors = report.errors(None, args.errors) if args.errors else []
-    if args.json:
-        out = report.to_dict()
-        if errors:
-            out["errors"] = [e.to_dict() for e in errors]
-        print(json.dumps(out, indent=2, ensure_ascii=False))
-        return 0
-    print(report.format_table(per_document=not args.summary))
-    if errors:
-        print()
-        for e in errors:
-            print(e.format())
+    print_report(report, errors, as_json=args.json, summary=args.summary)
     return 0
 
 

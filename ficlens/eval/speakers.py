@@ -47,7 +47,6 @@ How a figure is computed:
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -62,7 +61,9 @@ from ficlens.eval.data import (
     GoldQuote,
     add_common_arguments,
     find_eval_root,
+    find_named,
     load_corpus,
+    print_report,
 )
 from ficlens.eval.quotes import SpanT, _context, lenient_ok, match, normalise
 from ficlens.model import Analysis, Character, Quote
@@ -530,16 +531,7 @@ class SpeakerReport:
         return "\n".join(lines)
 
     def find_doc(self, name: str) -> DocResult:
-        for d in self.docs:
-            if d.name == name:
-                return d
-        hits = [d for d in self.docs if name.lower() in d.name.lower()]
-        if len(hits) == 1:
-            return hits[0]
-        raise KeyError(
-            f"no single document matches {name!r}"
-            + (f": {', '.join(h.name for h in hits[:10])}" if hits else "")
-        )
+        return find_named(self.docs, name)
 
     def errors(
         self,
@@ -759,17 +751,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     report = evaluate_speakers(docs, progress=None if args.quiet else stderr_progress)
     errors = report.errors(None, args.errors) if args.errors else []
-    if args.json:
-        out = report.to_dict()
-        if errors:
-            out["errors"] = [e.to_dict() for e in errors]
-        print(json.dumps(out, indent=2, ensure_ascii=False))
-        return 0
-    print(report.format_table(per_document=not args.summary))
-    if errors:
-        print()
-        for e in errors:
-            print(e.format())
+    print_report(report, errors, as_json=args.json, summary=args.summary)
     return 0
 
 
