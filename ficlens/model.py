@@ -86,6 +86,10 @@ class Declared:
     characters: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     setting: str | None = None
+    categories: list[str] = field(default_factory=list)  # AO3: "M/M", "F/M", "Gen", ...
+    language: str | None = None
+    series: list[str] = field(default_factory=list)  # "Name (part 2)" as the source gives it
+    collections: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -108,6 +112,12 @@ class Work:
     declared: Declared = field(default_factory=Declared)
     chapters: list[Chapter] = field(default_factory=list)
     word_count: int = 0
+    # What a structured source (AO3 HTML, EPUB) says of the work; None when it says nothing.
+    url: str | None = None  # where the work was published
+    published: str | None = None  # ISO date
+    updated: str | None = None  # ISO date
+    complete: bool | None = None
+    chapters_planned: int | None = None  # AO3's "Chapters: 3/5" -> 5; None for "?"
 
 
 @dataclass

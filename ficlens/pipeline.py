@@ -63,6 +63,30 @@ def _roles() -> StageFunction:
     return roles_stage
 
 
+def _fandoms() -> StageFunction:
+    from ficlens.meaning.fandoms import fandoms_stage
+
+    return fandoms_stage
+
+
+def _relationships() -> StageFunction:
+    from ficlens.meaning.relationships import relationships_stage
+
+    return relationships_stage
+
+
+def _tags() -> StageFunction:
+    from ficlens.meaning.tags import tags_stage
+
+    return tags_stage
+
+
+def _arc() -> StageFunction:
+    from ficlens.meaning.arc import arc_stage
+
+    return arc_stage
+
+
 STAGES: tuple[Stage, ...] = (
     Stage("layout", _plain(layout_stage)),
     Stage("quotes", _plain(quotes_stage), requires=("layout",)),
@@ -71,6 +95,12 @@ STAGES: tuple[Stage, ...] = (
     Stage("coref", _coref, requires=("characters",)),
     Stage("speakers", _speakers, requires=("coref",)),
     Stage("roles", _roles, requires=("speakers",)),
+    # Meaning: fandoms first, so relationships can use canonical names; tags last, since
+    # the category comes from the relationships and the characters' genders.
+    Stage("fandoms", _fandoms, requires=("roles",)),
+    Stage("relationships", _relationships, requires=("roles",)),
+    Stage("tags", _tags, requires=("relationships",)),
+    Stage("arc", _arc, requires=("layout",)),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 

@@ -38,7 +38,20 @@ TOP_LEVEL = {
     "arc",
     "text",
 }
-WORK_KEYS = {"title", "authors", "summary", "notes", "declared", "chapters", "word_count"}
+WORK_KEYS = {
+    "title",
+    "authors",
+    "summary",
+    "notes",
+    "declared",
+    "chapters",
+    "word_count",
+    "url",
+    "published",
+    "updated",
+    "complete",
+    "chapters_planned",
+}
 
 # A short story in Windows-1252: curly quotes, an apostrophe, an e acute and a dash.
 CP1252_STORY = (
