@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from ficlens import __version__
 from ficlens.document import Document
 from ficlens.layout import layout_stage
-from ficlens.model import Analysis, Source
+from ficlens.model import Analysis, Source, Work
 from ficlens.nlp.quotes import quotes_stage
 from ficlens.read import Loaded
+from ficlens.read.metadata import merge_source_work
 
 StageFunction = Callable[[Document], None]
 
@@ -52,9 +53,9 @@ def _coref() -> StageFunction:
 
 
 def _speakers() -> StageFunction:
-    from ficlens.nlp.speakers import speakers_stage
+    from ficlens.nlp.speakers import SpeakersStage
 
-    return speakers_stage
+    return SpeakersStage()
 
 
 def _roles() -> StageFunction:
@@ -123,7 +124,11 @@ class Pipeline:
         self.names = [stage.name for stage in STAGES if stage.name not in disabled]
         self._stages = [stage.build() for stage in STAGES if stage.name not in disabled]
 
-    def __call__(self, text: str, source: Source | None = None) -> Analysis:
+    def __call__(
+        self, text: str, source: Source | None = None, declared_work: Work | None = None
+    ) -> Analysis:
+        """Analyse ``text``; ``declared_work`` is what its source file declares (AO3 HTML,
+        EPUB), laid over the layout's reading before the later stages run."""
         source = source or Source(
             path=None,
             format="text",
@@ -134,12 +139,16 @@ class Pipeline:
             source=source, text_length=len(text), ficlens_version=__version__, text=text
         )
         document = Document(text=text, analysis=analysis)
-        for run in self._stages:
+        if declared_work is not None and "layout" not in self.names:
+            merge_source_work(analysis.work, declared_work)
+        for name, run in zip(self.names, self._stages, strict=True):
             run(document)
+            if name == "layout" and declared_work is not None:
+                merge_source_work(analysis.work, declared_work)
         return analysis
 
     def analyze_loaded(self, loaded: Loaded) -> Analysis:
-        return self(loaded.text, loaded.source)
+        return self(loaded.text, loaded.source, loaded.work)
 
 
 _DEFAULT: Pipeline | None = None

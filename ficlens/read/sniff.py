@@ -66,7 +66,10 @@ _RIFF_KINDS = {
 
 _HEAD = 4096  # bytes read for the HTML check
 _LEADING_JUNK = re.compile(r"\A(?:\s+|<\?xml[^>]*>|<!--.*?-->)*", re.DOTALL)
-_HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
+# A document, or a fragment saved without <html> (a page's body, "<div id=preface>").
+_HTML_START = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|h[1-6])[\s>/]", re.IGNORECASE
+)
 
 
 def sniff_format(data: bytes) -> str:
@@ -116,8 +119,9 @@ def _sniff_zip(data: bytes) -> Sniffed:
             return Sniffed("epub", "EPUB book")
         if first_data.startswith(b"application/vnd.oasis.opendocument.text"):
             return Sniffed("odt", "OpenDocument text (.odt)")
-    # Some EPUB writers get the mimetype entry wrong; the container file is mandatory.
-    if b"META-INF/container.xml" in data and b"application/epub+zip" in data:
+    # Some EPUB writers get the mimetype entry wrong; the container file is mandatory, and
+    # its name (stored uncompressed in the zip's headers) is EPUB's alone.
+    if b"META-INF/container.xml" in data:
         return Sniffed("epub", "EPUB book")
     if b"word/document.xml" in data:
         return Sniffed("docx", "Word document (.docx)")
