@@ -58,10 +58,18 @@ class Document:
     mentions: list[Mention] = field(default_factory=list)  # sorted by start
     _starts: tuple[int, list[int]] | None = field(default=None, repr=False, compare=False)
 
-    def mentions_before(self, offset: int) -> Iterator[Mention]:
-        """Mentions that start before ``offset``, the nearest first."""
+    def _mention_starts(self) -> list[int]:
         if self._starts is None or self._starts[0] != id(self.mentions):
             self._starts = (id(self.mentions), [m.start for m in self.mentions])
-        k = bisect.bisect_left(self._starts[1], offset)
+        return self._starts[1]
+
+    def mentions_before(self, offset: int) -> Iterator[Mention]:
+        """Mentions that start before ``offset``, the nearest first."""
+        k = bisect.bisect_left(self._mention_starts(), offset)
         for i in range(k - 1, -1, -1):
             yield self.mentions[i]
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        """Mentions that start in ``[start, end)``, in reading order."""
+        starts = self._mention_starts()
+        return self.mentions[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]

@@ -26,6 +26,7 @@ from ficlens.document import Document, Mention, Tokens
 from ficlens.model import Character, Quote
 from ficlens.nlp.coref import PRONOUN_GENDER
 from ficlens.nlp.lexicon import SPEECH_VERBS
+from ficlens.nlp.ranker import Choice, SpeakerRanker, choices
 
 # How many tokens of narration next to a quotation may hold its tag.
 _TAG_REACH = 6
@@ -50,10 +51,59 @@ class _Turn:
     speaker: str | None = None
     how: str | None = None
     addressed: tuple[str, ...] = ()  # characters named as vocatives inside the quote
+    pronoun: str | None = None  # "M"/"F": the gender of an anaphoric tag ("he said")
+    confidence: float | None = None  # set by the ranker; else the rule's confidence
+
+
+class SpeakersStage:
+    """Pipeline stage: set speaker, addressees and confidence on every spoken quote.
+
+    The hand rules attribute first; the learned ranker (``ficlens.nlp.ranker``), when its
+    model is bundled and ``use_ranker`` is on, then re-decides every turn among nearby
+    candidates, reading the rules' picks as clues.
+    """
+
+    def __init__(self, *, use_ranker: bool = True) -> None:
+        self.ranker = SpeakerRanker.bundled() if use_ranker else None
+
+    def __call__(self, doc: Document) -> None:
+        turns = attribute_by_rules(doc)
+        if self.ranker is not None:
+            rank_turns(doc, turns, self.ranker)
+        apply_turns(doc, turns)
 
 
 def speakers_stage(doc: Document) -> None:
-    """Pipeline stage: set speaker, addressees and confidence on every spoken quote."""
+    """The stage with the bundled ranker (built on first use)."""
+    global _DEFAULT_STAGE
+    if _DEFAULT_STAGE is None:
+        _DEFAULT_STAGE = SpeakersStage()
+    _DEFAULT_STAGE(doc)
+
+
+_DEFAULT_STAGE: SpeakersStage | None = None
+
+
+def rank_turns(doc: Document, turns: dict[int, _Turn], ranker: SpeakerRanker) -> None:
+    """Let the ranker pick each turn's speaker, in reading order; parts follow their first."""
+
+    def decide(choice: Choice) -> str:
+        speaker, probability = ranker.rank(choice)
+        turn = turns[choice.quote_id]
+        if speaker != turn.speaker:
+            turn.how = "ranked"
+        turn.confidence = round(probability, 3)
+        return speaker
+
+    choices(doc, turns, decide)
+    for turn in sorted(turns.values(), key=lambda t: t.quote.start):
+        root = turns.get(turn.quote.continues) if turn.quote.continues is not None else None
+        if root is not None and root.speaker is not None:
+            turn.speaker, turn.how, turn.confidence = root.speaker, "continued", root.confidence
+
+
+def attribute_by_rules(doc: Document) -> dict[int, _Turn]:
+    """Each spoken quotation's turn, with the speaker the hand rules give it (or None)."""
     assert doc.tokens is not None
     quotes = doc.analysis.quotes
     characters = {c.id: c for c in doc.analysis.characters}
@@ -70,6 +120,8 @@ def speakers_stage(doc: Document) -> None:
         found = _explicit(doc, turn.quote, mentions, mention_starts, characters)
         if found is not None:
             turn.speaker, turn.how = found
+            if turn.how == "anaphoric" and turn.speaker and turn.speaker.startswith(_PENDING):
+                turn.pronoun = turn.speaker[len(_PENDING) : len(_PENDING) + 1]
 
     # 4-5: continuations and turn-taking, in reading order.
     _conversations(doc, turns, characters)
@@ -83,7 +135,12 @@ def speakers_stage(doc: Document) -> None:
             guess = _last_named_other(doc, turn.quote, "", set(turn.addressed))
             if guess is not None:
                 turn.speaker, turn.how = guess, "guess"
+    return turns
 
+
+def apply_turns(doc: Document, turns: dict[int, _Turn]) -> None:
+    """Write the turns' speakers onto the quotes, then addressees and speech counts."""
+    quotes = doc.analysis.quotes
     for quote in quotes:
         turn = turns.get(quote.id)
         if turn is None or turn.speaker is None:
@@ -91,9 +148,10 @@ def speakers_stage(doc: Document) -> None:
         quote.speaker = turn.speaker
         root = turns.get(quote.continues) if quote.continues is not None else None
         how = turn.how or "guess"
-        quote.confidence = (
-            root.quote.confidence if how == "continued" and root else CONFIDENCE.get(how)
-        ) or CONFIDENCE["guess"]
+        quote.confidence = turn.confidence or (
+            (root.quote.confidence if how == "continued" and root else CONFIDENCE.get(how))
+            or CONFIDENCE["guess"]
+        )
     _addressees(turns)
     _count_speech(doc.analysis.characters, quotes)
 

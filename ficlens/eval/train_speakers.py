@@ -1,0 +1,242 @@
+"""Train the speaker ranker (``ficlens.nlp.ranker``) on the annotated novels, and say how
+well it generalises.
+
+    ficlens eval train-speakers                 # PDNC: leave-one-novel-out, then train on all
+    ficlens eval train-speakers --corpus all    # PDNC and LitBank
+    ficlens eval train-speakers --no-cv --out /tmp/ranker.json
+
+Every document is analysed up to coreference once; the hand rules then attribute its
+quotations, and every quotation matched to a gold quotation whose speaker is known gives one
+training example: its candidates, their features, and which of them is the gold speaker
+(through the same character mapping ``ficlens eval speakers`` uses). The model is a
+conditional logit (a softmax over one quotation's candidates) fitted with Adam and a small
+L2 penalty, in NumPy; a few seconds on two cores.
+
+Leave-one-novel-out: for each document, a model trained on all the others attributes it,
+exactly as the pipeline would (the ranker re-decides every turn in reading order); the
+figures are those of ``ficlens eval speakers``, summed over the documents. Only then is the
+shipped model trained on everything, and written with those figures beside its weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ficlens.document import Document
+from ficlens.eval.data import EvalDoc
+from ficlens.eval.quotes import lenient_ok, match, normalise
+from ficlens.eval.speakers import (
+    GoldIndex,
+    SpeakerCounts,
+    evaluate_prediction,
+    gold_characters,
+    gold_quotations,
+    load_docs,
+    map_characters,
+)
+from ficlens.model import Analysis, Source
+from ficlens.nlp import speakers
+from ficlens.nlp.ranker import FEATURES, MODEL_FILE, SpeakerRanker, choices, model_data
+
+_BEFORE_SPEAKERS = ("layout", "quotes", "tokens", "characters", "coref")
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / MODEL_FILE
+
+
+@dataclass
+class Prepared:
+    """One document analysed up to coreference, with its training examples."""
+
+    eval_doc: EvalDoc
+    document: Document
+    examples: list[tuple[np.ndarray, np.ndarray]]  # (candidate features, 0/1 gold)
+
+
+def analyse_to_coref(eval_doc: EvalDoc, stages: Sequence) -> Document:
+    analysis = Analysis(
+        source=Source(path=None, format="text", encoding="utf-8"),
+        text_length=len(eval_doc.text),
+        text=eval_doc.text,
+    )
+    document = Document(text=eval_doc.text, analysis=analysis)
+    for stage in stages:
+        stage(document)
+    return document
+
+
+def gold_speakers(eval_doc: EvalDoc, document: Document) -> dict[int, str | None]:
+    """Predicted quote id -> the gold character id of the gold quotation it matches."""
+    text = eval_doc.text
+    index = GoldIndex(eval_doc.corpus, gold_characters(eval_doc))
+    quotes = [q for q in document.analysis.quotes if q.speech]
+    owner: dict[tuple[int, int], int] = {}
+    for q in quotes:
+        for piece in normalise(text, [(q.start, q.end)]):
+            owner.setdefault(piece, q.id)
+    pieces = list(owner)
+    quotations = gold_quotations(eval_doc.quotes)
+    gold_pieces = sorted(
+        (piece, g)
+        for g, quotation in enumerate(quotations)
+        for piece in normalise(text, quotation.spans)
+    )
+    out: dict[int, str | None] = {}
+    for i, j in match(pieces, [p for p, _ in gold_pieces], lenient_ok):
+        quotation = quotations[gold_pieces[j][1]]
+        out.setdefault(owner[pieces[i]], index.resolve(quotation.speaker))
+    return out
+
+
+def examples_of(eval_doc: EvalDoc, document: Document) -> list[tuple[np.ndarray, np.ndarray]]:
+    mapping = map_characters(document.analysis.characters, gold_characters(eval_doc))
+    gold = gold_speakers(eval_doc, document)
+    out = []
+    for choice in choices(document, speakers.attribute_by_rules(document)):
+        speaker = gold.get(choice.quote_id)
+        if speaker is None:
+            continue
+        labels = np.array([mapping.get(c) == speaker for c in choice.candidates], dtype=float)
+        if labels.any():  # a quotation whose speaker is no candidate teaches nothing
+            out.append((np.asarray(choice.vectors, dtype=float), labels))
+    return out
+
+
+def fit(
+    examples: Sequence[tuple[np.ndarray, np.ndarray]],
+    *,
+    l2: float = 1e-3,
+    steps: int = 300,
+    rate: float = 0.05,
+) -> dict[str, float]:
+    """Conditional logit weights: softmax over each example's candidates, Adam, L2."""
+    x = np.vstack([features for features, _ in examples])
+    y = np.concatenate([labels / labels.sum() for _, labels in examples])
+    sizes = np.array([len(labels) for _, labels in examples])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    group = np.repeat(np.arange(len(examples)), sizes)
+    w = np.zeros(x.shape[1])
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    for t in range(1, steps + 1):
+        scores = x @ w
+        scores -= np.maximum.reduceat(scores, starts)[group]
+        exp = np.exp(scores)
+        p = exp / np.add.reduceat(exp, starts)[group]
+        gradient = x.T @ (p - y) / len(examples) + l2 * w
+        m = 0.9 * m + 0.1 * gradient
+        v = 0.999 * v + 0.001 * gradient**2
+        w -= rate * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+    return dict(zip(FEATURES, w.tolist(), strict=True))
+
+
+def attribute(prepared: Prepared, ranker: SpeakerRanker | None) -> SpeakerCounts:
+    """Attribute the document as the pipeline would (with or without the ranker); score it."""
+    document = prepared.document
+    for quote in document.analysis.quotes:
+        quote.speaker, quote.addressees, quote.confidence = None, [], None
+    turns = speakers.attribute_by_rules(document)
+    if ranker is not None:
+        speakers.rank_turns(document, turns, ranker)
+    speakers.apply_turns(document, turns)
+    return evaluate_prediction(prepared.eval_doc, document.analysis).counts
+
+
+def prepare(eval_docs: Sequence[EvalDoc], cache: Path | None, progress: bool) -> list[Prepared]:
+    from ficlens.pipeline import STAGES
+
+    stages = [stage.build() for stage in STAGES if stage.name in _BEFORE_SPEAKERS]
+    out = []
+    for eval_doc in eval_docs:
+        start = time.perf_counter()
+        path = cache / f"{eval_doc.corpus}-{eval_doc.name}.pickle" if cache else None
+        if path is not None and path.exists():
+            with path.open("rb") as file:
+                document = pickle.load(file)
+        else:
+            document = analyse_to_coref(eval_doc, stages)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("wb") as file:
+                    pickle.dump(document, file)
+        out.append(Prepared(eval_doc, document, examples_of(eval_doc, document)))
+        if progress:
+            seconds = time.perf_counter() - start
+            print(f"  prepared {eval_doc.name} ({seconds:.1f} s)", file=sys.stderr)
+    return out
+
+
+def _figures(counts: SpeakerCounts) -> dict[str, float | None]:
+    return {
+        "accuracy": round(counts.accuracy, 4),
+        **{
+            kind.lower(): round(value, 4)
+            for kind in ("Explicit", "Anaphoric", "Implicit")
+            if (value := counts.type_accuracy(kind)) is not None
+        },
+        "addressees_any": round(counts.addressee_any, 4),
+    }
+
+
+def cross_validate(prepared: Sequence[Prepared]) -> dict[str, dict]:
+    """Leave one document out: rules alone and rules + ranker, summed per corpus."""
+    totals: dict[str, dict[str, SpeakerCounts]] = {}
+    for k, held_out in enumerate(prepared):
+        training = [e for j, p in enumerate(prepared) if j != k for e in p.examples]
+        ranker = SpeakerRanker(fit(training))
+        rules = attribute(held_out, None)
+        ranked = attribute(held_out, ranker)
+        corpus = totals.setdefault(
+            held_out.eval_doc.corpus, {"rules": SpeakerCounts(), "ranker": SpeakerCounts()}
+        )
+        corpus["rules"] += rules
+        corpus["ranker"] += ranked
+        print(
+            f"{held_out.eval_doc.corpus:8s} {held_out.eval_doc.name:34s} "
+            f"rules {rules.accuracy:.3f}  ranker {ranked.accuracy:.3f}",
+            flush=True,
+        )
+    return {
+        corpus: {name: _figures(counts) for name, counts in pair.items()}
+        for corpus, pair in totals.items()
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ficlens eval train-speakers", description=__doc__)
+    parser.add_argument("--data", help="evaluation folder (default: ../shared/eval)")
+    parser.add_argument("--corpus", choices=("pdnc", "litbank", "all"), default="pdnc")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="model file to write")
+    parser.add_argument("--no-cv", action="store_true", help="skip leave-one-out figures")
+    parser.add_argument("--cache", type=Path, help="keep analysed documents here between runs")
+    args = parser.parse_args(argv)
+    try:
+        eval_docs = load_docs(args.data, args.corpus)
+    except (FileNotFoundError, KeyError) as error:
+        print(f"ficlens eval train-speakers: {error}", file=sys.stderr)
+        return 1
+    prepared = prepare(eval_docs, args.cache, progress=True)
+    examples = [e for p in prepared for e in p.examples]
+    about: dict = {
+        "trained_on": sorted({d.corpus for d in eval_docs}),
+        "documents": len(eval_docs),
+        "examples": len(examples),
+    }
+    if not args.no_cv:
+        about["leave_one_document_out"] = cross_validate(prepared)
+        print(json.dumps(about["leave_one_document_out"], indent=2))
+    weights = fit(examples)
+    args.out.write_text(json.dumps(model_data(weights, **about), indent=1) + "\n", "utf-8")
+    print(f"wrote {args.out} ({len(examples)} examples, {len(FEATURES)} features)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,319 @@
+"""A learned ranker over candidate speakers, on top of the hand rules.
+
+For each spoken quotation (not a continuation), the candidates are the characters the
+narration names nearby, the recent speakers, and the rules' own pick. Each candidate is
+described by a few dozen features (what the rules decided and how, distance and order of
+mentions, turn-taking, vocatives, pronoun gender, salience); a conditional logit model (a
+softmax over one quotation's candidates) scores them, and the best one speaks.
+
+The weights live in ``ficlens/data/speaker_ranker.json``. They are trained on the PDNC
+novels (and LitBank excerpts) in ``../shared/eval`` by ``ficlens eval train-speakers``
+(``ficlens/eval/train_speakers.py``), which also reports leave-one-novel-out accuracy.
+Without the file, the stage falls back to the rules alone.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from ficlens.document import Document, Mention
+
+MODEL_FILE = "speaker_ranker.json"
+MODEL_FORMAT = "ficlens/speaker-ranker/1"
+
+_RULES = ("explicit", "anaphoric", "beat", "turn", "guess", "continued")
+# How far (in paragraphs) a named character may be from the quotation to be a candidate.
+_BACK, _AHEAD = 4, 1
+_MAX_CANDIDATES = 10
+# Previous turns further back than this many paragraphs belong to another conversation.
+_GAP = 3
+
+_BASE: tuple[str, ...] = (
+    *(f"rule_{how}" for how in _RULES),
+    "rule_any",
+    "vocative",
+    "named_in_quote",
+    "prev1",
+    "prev2",
+    "prev3",
+    "prev1_same_paragraph",
+    "prev1_only_quotes",
+    "prev2_only_quotes",
+    "addressed_by_prev",
+    "narration_before_in_paragraph",
+    "narration_after_in_paragraph",
+    "first_in_paragraph",
+    "subject_in_paragraph",
+    "previous_paragraph",
+    "previous_paragraph_last",
+    "next_paragraph",
+    "recency_0",
+    "recency_1",
+    "recency_2",
+    "log_distance",
+    "no_mention_before",
+    "gender_match",
+    "gender_mismatch",
+    "salience",
+    "speaker_share",
+    "only_candidate_of_gender",
+)
+# How the rules attributed the quotation decides how much each clue is worth (after an
+# explicit tag the rules' pick is nearly always right; in a run of bare quotes the
+# alternation matters most), so every clue also appears crossed with it.
+_SITUATIONS = ("explicit", "anaphoric", "beat", "turn", "guess", "epithet", "none")
+FEATURES: tuple[str, ...] = (
+    *_BASE,
+    *(f"{name}@{situation}" for situation in _SITUATIONS for name in _BASE),
+)
+_INDEX = {name: i for i, name in enumerate(_BASE)}
+
+
+@dataclass
+class Choice:
+    """The candidates of one quotation and their feature vectors."""
+
+    quote_id: int
+    candidates: list[str]
+    vectors: list[list[float]]
+
+
+class _Context:
+    """What the features need of a document, computed once."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        tokens = doc.tokens
+        assert tokens is not None
+        self.characters = {c.id: c for c in doc.analysis.characters}
+        self.paragraphs = doc.analysis.paragraphs()
+        narration = [m for m in doc.mentions if not m.in_quote and m.character is not None]
+        # Mentions inside any quotation are not narration, whatever the mention says.
+        spans = sorted((q.start, q.end) for q in doc.analysis.quotes if q.nested_in is None)
+        quote_starts = [s for s, _ in spans]
+
+        def inside(offset: int) -> bool:
+            k = bisect.bisect_right(quote_starts, offset) - 1
+            return k >= 0 and spans[k][0] <= offset < spans[k][1]
+
+        self.narration = [m for m in narration if not inside(m.start)]
+        self.narration_starts = [m.start for m in self.narration]
+        self.by_paragraph: dict[int, list[Mention]] = {}
+        for m in self.narration:
+            self.by_paragraph.setdefault(m.paragraph, []).append(m)
+        self.sentence_start_offsets = {
+            tokens.start[i] for i in range(len(tokens)) if tokens.sent_start[i]
+        }
+        most = max((c.mentions for c in doc.analysis.characters), default=1)
+        self.log_most = math.log1p(max(most, 1))
+        self.quote_paragraphs = Counter(q.paragraph for q in doc.analysis.quotes if q.speech)
+
+    def only_quotes(self, paragraph: int) -> bool:
+        """The paragraph is speech and nothing else: no character named in its narration."""
+        return paragraph not in self.by_paragraph and self.quote_paragraphs[paragraph] > 0
+
+
+def choices(
+    doc: Document, turns: dict[int, Any], decide: Callable[[Choice], str] | None = None
+) -> list[Choice]:
+    """The candidates and their features for every spoken quotation that starts a turn.
+
+    ``turns`` maps quote ids to the speakers stage's turns (``speaker``, ``how``,
+    ``addressed``, ``pronoun``) as the rules left them. With ``decide``, each quotation's
+    speaker is set to its answer before the next quotation's features are read, so the
+    turn-taking clues follow the decisions made so far (training reads the rules' picks).
+    """
+    context = _Context(doc)
+    ordered = sorted(
+        (t for t in turns.values() if t.quote.continues is None), key=lambda t: t.quote.start
+    )
+    out = []
+    for n, turn in enumerate(ordered):
+        history = _history(ordered, n)
+        candidates = _candidates(context, turn, history)
+        if not candidates:
+            continue
+        vectors = [_features(context, turn, history, c, candidates) for c in candidates]
+        choice = Choice(turn.quote.id, candidates, vectors)
+        out.append(choice)
+        if decide is not None:
+            turn.speaker = decide(choice)
+    return out
+
+
+def _history(ordered: Sequence[Any], n: int) -> list[Any]:
+    """The earlier turns of this conversation, nearest first (at most 20)."""
+    out = []
+    paragraph = ordered[n].quote.paragraph
+    for earlier in reversed(ordered[max(0, n - 20) : n]):
+        if paragraph - earlier.quote.paragraph > _GAP:
+            break
+        paragraph = earlier.quote.paragraph
+        out.append(earlier)
+    return out
+
+
+def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
+    quote = turn.quote
+    found: list[str] = []
+    if turn.speaker and turn.speaker in context.characters:
+        found.append(turn.speaker)
+    for earlier in history[:4]:
+        if earlier.speaker in context.characters:
+            found.append(earlier.speaker)
+        found.extend(a for a in earlier.addressed if a in context.characters)
+    for p in range(quote.paragraph - _BACK, quote.paragraph + _AHEAD + 1):
+        found.extend(m.character for m in context.by_paragraph.get(p, ()))  # type: ignore[misc]
+    unique = list(dict.fromkeys(found))
+    return unique[:_MAX_CANDIDATES]
+
+
+def _features(
+    context: _Context, turn: Any, history: list[Any], candidate: str, candidates: list[str]
+) -> list[float]:
+    f = [0.0] * len(_BASE)
+
+    def put(name: str, value: float = 1.0) -> None:
+        f[_INDEX[name]] = value
+
+    quote = turn.quote
+    paragraph = quote.paragraph
+    if turn.speaker == candidate:
+        put("rule_any")
+        if turn.how in _RULES:
+            put(f"rule_{turn.how}")
+    if candidate in turn.addressed:
+        put("vocative")
+    lo, hi = quote.text_start, quote.text_end
+    if any(
+        m.character == candidate and lo <= m.start < hi and m.kind == "name"
+        for m in context.doc.mentions_in(lo, hi)
+    ):
+        put("named_in_quote")
+
+    speakers = [t.speaker for t in history]
+    for k, name in enumerate(("prev1", "prev2", "prev3")):
+        if k < len(speakers) and speakers[k] == candidate:
+            put(name)
+    if history and history[0].speaker == candidate:
+        if history[0].quote.paragraph == paragraph:
+            put("prev1_same_paragraph")
+        if context.only_quotes(paragraph):
+            put("prev1_only_quotes")
+    if len(history) > 1 and history[1].speaker == candidate and context.only_quotes(paragraph):
+        put("prev2_only_quotes")
+    if history and candidate in history[0].addressed and history[0].speaker != candidate:
+        put("addressed_by_prev")
+
+    here = [m for m in context.by_paragraph.get(paragraph, ()) if m.character == candidate]
+    if any(m.start < quote.start for m in here):
+        put("narration_before_in_paragraph")
+    if any(m.start >= quote.end for m in here):
+        put("narration_after_in_paragraph")
+    in_paragraph = context.by_paragraph.get(paragraph, ())
+    if in_paragraph and in_paragraph[0].character == candidate:
+        put("first_in_paragraph")
+    if any(m.start in context.sentence_start_offsets for m in here):
+        put("subject_in_paragraph")
+    previous = context.by_paragraph.get(paragraph - 1, ())
+    if any(m.character == candidate for m in previous):
+        put("previous_paragraph")
+    if previous and previous[-1].character == candidate:
+        put("previous_paragraph_last")
+    if any(m.character == candidate for m in context.by_paragraph.get(paragraph + 1, ())):
+        put("next_paragraph")
+
+    # Recency: the candidate's rank among the characters the narration named last.
+    k = bisect.bisect_left(context.narration_starts, quote.start) - 1
+    seen: list[str] = []
+    distance = None
+    while k >= 0 and len(seen) < 6:
+        m = context.narration[k]
+        if paragraph - m.paragraph > _BACK:
+            break
+        if m.character not in seen:
+            seen.append(m.character)  # type: ignore[arg-type]
+            if m.character == candidate:
+                distance = quote.start - m.end
+        k -= 1
+    if candidate in seen:
+        rank = seen.index(candidate)
+        if rank < 3:
+            put(f"recency_{rank}")
+    if distance is None:
+        put("no_mention_before")
+    else:
+        put("log_distance", math.log1p(max(distance, 0)) / 10)
+
+    character = context.characters.get(candidate)
+    gender = character.gender if character is not None else None
+    if turn.pronoun is not None and gender is not None:
+        put("gender_match" if gender == turn.pronoun else "gender_mismatch")
+        same = [
+            c
+            for c in candidates
+            if context.characters.get(c) is not None
+            and context.characters[c].gender == turn.pronoun
+        ]
+        if same == [candidate]:
+            put("only_candidate_of_gender")
+    if character is not None:
+        put("salience", math.log1p(character.mentions) / context.log_most)
+    if speakers:
+        put("speaker_share", speakers.count(candidate) / len(speakers))
+    situation = turn.how if turn.how in _SITUATIONS else "none"
+    crossed = [0.0] * (len(_BASE) * len(_SITUATIONS))
+    offset = _SITUATIONS.index(situation) * len(_BASE)
+    crossed[offset : offset + len(_BASE)] = f
+    return f + crossed
+
+
+class SpeakerRanker:
+    """The trained weights; ``rank`` picks one candidate per quotation."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        self.weights = np.array([weights.get(name, 0.0) for name in FEATURES])
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> SpeakerRanker:
+        if data.get("format") != MODEL_FORMAT:
+            raise ValueError(f"not a {MODEL_FORMAT} model")
+        return cls(data["weights"])
+
+    @classmethod
+    def bundled(cls) -> SpeakerRanker | None:
+        """The model shipped in the package, or None when there is none."""
+        try:
+            raw = resources.files("ficlens.data").joinpath(MODEL_FILE).read_text("utf-8")
+        except FileNotFoundError:
+            return None
+        return cls.load(json.loads(raw))
+
+    def probabilities(self, vectors: Sequence[Sequence[float]]) -> np.ndarray:
+        """Softmax over the candidates."""
+        raw = np.asarray(vectors, dtype=float) @ self.weights
+        exp = np.exp(raw - raw.max())
+        return exp / exp.sum()
+
+    def rank(self, choice: Choice) -> tuple[str, float]:
+        probabilities = self.probabilities(choice.vectors)
+        best = int(probabilities.argmax())
+        return choice.candidates[best], float(probabilities[best])
+
+
+def model_data(weights: dict[str, float], **about: Any) -> dict[str, Any]:
+    """The JSON form of a trained model (``about``: how it was trained and how it scored)."""
+    return {
+        "format": MODEL_FORMAT,
+        **about,
+        "weights": {k: round(v, 5) for k, v in weights.items()},
+    }
