@@ -56,6 +56,7 @@ class Document:
     analysis: Analysis
     tokens: Tokens | None = None
     mentions: list[Mention] = field(default_factory=list)  # sorted by start
+    narrator: str | None = None  # the first-person narrator's character id, if any
     _starts: tuple[int, list[int]] | None = field(default=None, repr=False, compare=False)
 
     def _mention_starts(self) -> list[int]:

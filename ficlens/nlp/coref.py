@@ -34,6 +34,11 @@ def coref_stage(doc: Document) -> None:
     assert doc.tokens is not None
     quote_spans = sorted((q.text_start, q.text_end) for q in doc.analysis.quotes)
     pronouns = _pronouns(doc, quote_spans)
+    narrator = _narrator(doc, quote_spans)
+    if narrator is not None:
+        doc.narrator = narrator[0].id
+        if narrator[0] not in doc.analysis.characters:
+            doc.analysis.characters.append(narrator[0])
     characters = {c.id: c for c in doc.analysis.characters}
     _learn_genders(doc, pronouns, characters)
     resolved = resolve_pronouns(doc.mentions, pronouns, characters)
@@ -41,13 +46,75 @@ def coref_stage(doc: Document) -> None:
     counts = Counter(m.character for m in doc.mentions)
     for character in characters.values():
         character.mentions = counts.get(character.id, 0)
+    if narrator is not None:
+        # "I" counts as a mention of the narrator, but stays out of ``doc.mentions``: the
+        # narrator is the speaker of "I said" tags, not a candidate for every beat.
+        narrator[0].mentions += len(narrator[1])
     _renumber(doc)
+
+
+# First-person narration: "I", "me", "my" outside quotations, often enough to be the
+# story's voice rather than an aside ("I have said that Oliver...").
+_FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
+_NARRATOR_MIN = 5
+_NARRATOR_SHARE = 0.005  # of the narration's tokens
+NARRATOR_ID = "narrator"
+
+
+def _narrator(
+    doc: Document, quote_spans: list[tuple[int, int]]
+) -> tuple[Character, list[Mention]] | None:
+    """The first-person narrator as a character, with its mentions, when the story has one."""
+    tokens = doc.tokens
+    assert tokens is not None
+    starts = [s for s, _ in quote_spans]
+    narration = 0
+    found = []
+    for i, tag in enumerate(tokens.tag):
+        k = bisect.bisect_right(starts, tokens.start[i]) - 1
+        if k >= 0 and quote_spans[k][0] <= tokens.start[i] < quote_spans[k][1]:
+            continue
+        narration += 1
+        word = doc.text[tokens.start[i] : tokens.end[i]]
+        if tag in ("PRP", "PRP$") and word.lower() in _FIRST_PERSON:
+            found.append(
+                Mention(tokens.start[i], tokens.end[i], word, "pronoun", tokens.paragraph[i])
+            )
+    if len(found) < max(_NARRATOR_MIN, narration * _NARRATOR_SHARE):
+        return None
+    named = _named_narrator(doc)
+    for mention in found:
+        mention.character = named.id if named is not None else NARRATOR_ID
+    if named is not None:
+        return named, found
+    return Character(id=NARRATOR_ID, name="Narrator", aliases=["I"]), found
+
+
+def _named_narrator(doc: Document) -> Character | None:
+    """The named character who is the narrator: others call them by name in dialogue, but
+    the narration, which says "I", almost never names them ("Pip, come here")."""
+    in_quotes: Counter[str] = Counter()
+    in_narration: Counter[str] = Counter()
+    for mention in doc.mentions:
+        if mention.character is not None and mention.kind != "pronoun":
+            (in_quotes if mention.in_quote else in_narration)[mention.character] += 1
+    fits = [
+        (count, cid)
+        for cid, count in in_quotes.items()
+        if count >= 3 and in_narration[cid] <= count * 0.2
+    ]
+    if not fits:
+        return None
+    best = max(fits)[1]
+    return next((c for c in doc.analysis.characters if c.id == best), None)
 
 
 def _renumber(doc: Document) -> None:
     """Most-mentioned first, now that pronouns count: "c0" is the lead."""
     ordered = sorted(doc.analysis.characters, key=lambda c: -c.mentions)
     new_ids = {c.id: f"c{n}" for n, c in enumerate(ordered)}
+    if doc.narrator is not None:
+        doc.narrator = new_ids[doc.narrator]
     for character in ordered:
         character.id = new_ids[character.id]
     for mention in doc.mentions:

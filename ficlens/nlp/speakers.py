@@ -20,6 +20,7 @@ of the conversation.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from ficlens.document import Document, Mention, Tokens
@@ -168,6 +169,15 @@ def _vocatives(quote: Quote, mentions: list[Mention], starts: list[int]) -> tupl
     )
 
 
+# Words that may stand between a vocative and the comma or quote edge before it: "My dear
+# Mr. Bennet, ...", "Oh, Harry!", "Good morning, Miss Price."
+_VOCATIVE_LEAD = re.compile(
+    r"(?:\b(?:my|dear|dearest|oh|o|ah|poor|good|old|young|little|darling|sweet|hello|hi|"
+    r"morning|evening|night|afternoon|thank\s+you|thanks|yes|no|well|now|come)\s*)+$",
+    re.IGNORECASE,
+)
+
+
 def _is_vocative(mention: Mention, quote: Quote) -> bool:
     """A name set off by commas or quote edges inside the quotation: "Arthur, wait"."""
     text = quote.text
@@ -175,6 +185,9 @@ def _is_vocative(mention: Mention, quote: Quote) -> bool:
     j = mention.end - quote.text_start
     before = text[:i].rstrip()
     after = text[j:].lstrip()
+    lead = _VOCATIVE_LEAD.search(before)
+    if lead is not None and (after[:1] in (",", "!", "?", ".", ";", "") or not after):
+        before = before[: lead.start()].rstrip()
     opens = not before or before[-1] in ",.!?;—–-"
     closes = not after or after[0] in ",.!?;—–-"
     return opens and closes
@@ -306,8 +319,9 @@ def _tag_in(
                 return f"{_PENDING}{PRONOUN_GENDER[pronoun]}:", "anaphoric"
             if mention is not None and mention.character is not None and not mention.in_quote:
                 return mention.character, "explicit"
-            if pronoun == "i" and doc.analysis.characters:
-                return None  # a first-person narrator: not a character we know by name
+            if pronoun == "i" and not (mention is not None and mention.in_quote):
+                # "I said": the first-person narrator, when coreference found one.
+                return (doc.narrator, "explicit") if doc.narrator else None
         if _epithet_next_to(doc, window, position):
             # "said the beadle", "the old gentleman said": someone described, not named;
             # not whoever the paragraph happens to name first.

@@ -1,0 +1,71 @@
+"""First-person narration: "I said" is the narrator speaking."""
+
+from __future__ import annotations
+
+from ficlens.pipeline import analyze_text
+
+UNNAMED = """\
+I had not meant to stay at the inn. I only wanted to dry my coat, but the landlady \
+caught my sleeve before I reached the fire.
+
+"You're the one from the coach," she said.
+
+"I am," I said. "Is there a room?"
+
+"There's always a room for a wet man," said Mrs Holloway. She laughed at her own joke \
+and I laughed with her, because I was tired and it was warm.
+
+I went up the stairs with my candle and my doubts.
+"""
+
+NAMED = """\
+I was eleven the winter my uncle came home. I remember the snow on his boots and the \
+smell of tar on my hands.
+
+"Wren, fetch the lamp," said Uncle Abel.
+
+"Yes, sir," I said, and I ran for it.
+
+"Wren, you are slow as a tide," he grumbled when I came back. "Wren, sit."
+
+I sat. I did not tell him that I had stopped to look at the sea.
+"""
+
+THIRD_PERSON = """\
+Mara walked to the harbour at dawn. She liked the gulls and the quiet.
+
+"Morning," said Tomas, mending his net.
+
+"Morning," Mara said. "Any luck?"
+
+"I never have luck," he said. "I have nets."
+"""
+
+
+def _said(text: str) -> dict[str, str | None]:
+    analysis = analyze_text(text)
+    names = {c.id: c.name for c in analysis.characters}
+    return {q.text: names.get(q.speaker or "") for q in analysis.quotes if q.speech}
+
+
+def test_an_unnamed_first_person_narrator_speaks_the_i_said_lines() -> None:
+    analysis = analyze_text(UNNAMED)
+    narrator = next(c for c in analysis.characters if c.name == "Narrator")
+    assert "I" in narrator.aliases
+    assert narrator.mentions >= 10
+    said = _said(UNNAMED)
+    assert said["I am,"] == "Narrator"
+    assert said["You're the one from the coach,"] != "Narrator"
+
+
+def test_a_narrator_others_call_by_name_is_that_character() -> None:
+    said = _said(NAMED)
+    assert said["Yes, sir,"] == "Wren"
+    assert said["Wren, fetch the lamp,"] == "Uncle Abel"
+    assert not any(name == "Narrator" for name in said.values())
+
+
+def test_a_third_person_story_has_no_narrator() -> None:
+    analysis = analyze_text(THIRD_PERSON)
+    assert all(c.name != "Narrator" for c in analysis.characters)
+    assert _said(THIRD_PERSON)["I never have luck,"] == "Tomas"
