@@ -239,6 +239,8 @@ def parse(surface: str) -> NameParts:
         surname = names[-1]
         if len(names) >= 3 and names[-2].lower() in _PARTICLES:
             surname = f"{names[-2]} {names[-1]}"
+        if title == "mrs" and given_name_gender(given) == "M":
+            given = None  # "Mrs John Dashwood": John is her husband
     return NameParts(surface, title, given, surname, tuple(words))
 
 
