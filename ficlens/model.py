@@ -216,6 +216,7 @@ class Analysis:
     fandoms: list[Fandom] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     arc: Arc = field(default_factory=Arc)
+    main_pairing: str | None = None  # the romantic relationship that leads, in AO3 notation
     # The text the offsets refer to. Always set while stages run; serialised only on request.
     text: str | None = None
 

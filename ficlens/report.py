@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ficlens.meaning.arc import describe as describe_arc
 from ficlens.model import Analysis, Note
 
 _NOTE_ORDER = (
@@ -62,6 +63,10 @@ def render(analysis: Analysis) -> RenderableType:
     parts.append(_chapters_table(analysis))
     if analysis.characters:
         parts.append(_characters_table(analysis))
+    if analysis.relationships or analysis.tags:
+        parts.append(_relationships_and_tags(analysis))
+    if analysis.arc.series:
+        parts.append(Text.assemble(("Arc: ", "bold"), describe_arc(analysis.arc)))
     parts.append(_quotes_summary(analysis))
     if any(q.speaker for q in analysis.quotes):
         parts.append(_dialogue(analysis))
@@ -175,6 +180,24 @@ def _dialogue(analysis: Analysis) -> RenderableType:
     if rest > 0:
         lines.append(f"\n… and {rest} more lines", style="dim")
     return Group(Text("Dialogue", style="italic"), lines)
+
+
+def _relationships_and_tags(analysis: Analysis) -> RenderableType:
+    """Relationships in AO3 notation, then the tags grouped by source with confidence."""
+    lines = Text()
+    for r in analysis.relationships[:_MAX_CHARACTERS]:
+        main = " (main pairing)" if r.notation == analysis.main_pairing else ""
+        page = "" if r.on_page else ", off the page"
+        lines.append(f"{r.notation}", style="bold")
+        lines.append(f"  {r.kind}{page}, score {r.score:.2f}{main}\n")
+    for source in ("declared", "inferred"):
+        tags = [t for t in analysis.tags if t.source == source]
+        if tags:
+            lines.append(f"{source.capitalize()} tags: ", style="bold")
+            lines.append(", ".join(f"{t.name} ({t.type}, {t.confidence:.2f})" for t in tags))
+            lines.append("\n")
+    lines.rstrip()
+    return Group(Text("Relationships and tags", style="italic"), lines)
 
 
 def _quotes_summary(analysis: Analysis) -> RenderableType:

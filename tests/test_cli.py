@@ -36,6 +36,7 @@ TOP_LEVEL = {
     "fandoms",
     "tags",
     "arc",
+    "main_pairing",
     "text",
 }
 WORK_KEYS = {

@@ -1,0 +1,330 @@
+"""Rating, archive warnings and category: conservative, and each with its evidence.
+
+The stories are short original texts written for these tests (the explicit one is as
+clinical as it can be while still being explicit). The pipeline runs once per story,
+without the fandom stage.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from ficlens.meaning.rating import RATINGS, categories
+from ficlens.model import Analysis, Character, Evidence, Relationship, Tag
+from ficlens.pipeline import Pipeline
+
+BATTLE = """\
+The bandits came at dusk. Captain Elena Voss held the bridge with six soldiers, and her
+second, Marcus Hale, held it beside her.
+
+"There are too many," Marcus said.
+
+"Then we make them pay for every step," said Elena.
+
+The first wave broke against their shields. The second did not. A spear took Marcus under
+the arm, and he fell to his knees on the wet stones.
+
+Elena dragged him behind the cart. Blood soaked through his tunic and across her hands.
+
+"Stay with me," Elena said. "Marcus, stay with me."
+
+Marcus tried to smile at her. Then Marcus stopped breathing, and his hand went slack in
+hers.
+
+Elena closed his eyes and picked up her sword and went back to the bridge.
+"""
+
+GORE = """\
+The creature came through the wall at the end of the ward. Doctor Ines Farrow saw the
+orderly go down first, and then there was blood everywhere.
+
+"Get behind me," said Sergeant Karl Brandt, and he fired twice into its chest.
+
+It did not stop. It tore into Brandt with claws like hooks, and his blood sprayed across
+the tiles. Ines saw the bone jutting from his forearm, saw the gaping wound where his
+stomach had been, saw his entrails slide out onto the floor.
+
+She grabbed the fire axe from the wall. She swung it with everything she had, and the
+creature's skull split open, and it fell, twitching, into the mess it had made.
+
+Karl Brandt was still breathing. Ines knelt in the gore beside him and pressed both hands
+to the wound, and shouted for help until her voice broke.
+"""
+
+SWEARING = """\
+Max Turner missed the last train by four seconds.
+
+"Fuck," he said, to the empty platform. "Fuck, fuck, fuck."
+
+His phone was on two percent. He rang Lena Ortiz, because Lena was the only person he knew
+who would still be awake.
+
+"You missed it," Lena said, before he could speak.
+
+"I missed it."
+
+"You absolute idiot. Stay there. I'm getting the car."
+
+Max sat on the bench and waited, and when Lena pulled up twenty minutes later, she had
+brought him a sandwich and a blanket and a great deal of advice he did not want.
+"""
+
+SURVIVAL = """\
+The river took the bridge at midnight, and Rosa Lind went in after Peter Hale without
+thinking.
+
+For a long minute she thought Peter was dead. He lay on the bank with his eyes closed, and
+she could not find a pulse, and the rain came down on both of them.
+
+Then Peter coughed up half the river and opened his eyes.
+
+"You almost died," Rosa told him, shaking. "You nearly died, you stupid man."
+
+"I didn't, though," said Peter. "Did I?"
+
+Rosa laughed, and cried, and laughed again, and wrapped her coat around him until the
+ambulance came.
+"""
+
+EXPLICIT = """\
+Jonah Price and Mira Hadley had waited six months for a whole weekend alone, and they did
+not waste it.
+
+Mira pulled Jonah down onto the bed and kissed him until they were both breathless. She
+undressed him slowly, and he undressed her, and for a while they were only two naked
+bodies in the afternoon light.
+
+When he pressed against her she could feel his erection, hard and urgent, and she guided
+him with her hand. He thrust into her, slow and deep, and she moaned against his neck.
+
+Her orgasm hit like a wave, and his came a moment after. They lay tangled together
+afterwards, sticky and laughing.
+
+"Six months," Jonah said.
+
+"Worth it," said Mira, and kissed him again.
+"""
+
+QUIET = """\
+Felix Grant ran the night desk at the Harbour Hotel, and Ruth Adler ran the kitchen below
+it. At three in the morning they were the only two people awake in the building.
+
+"Any complaints?" Ruth asked, setting down a plate of toast.
+
+"Room nine wants to know why the sea is so loud," said Felix.
+
+"Tell room nine it's the sea."
+
+Felix smiled. "I did. He asked me to turn it down."
+
+Ruth laughed and went back to her ovens, and Felix went back to his ledger, and the sea
+went on being loud.
+
+"Goodnight, Ruth," Felix called when the sky turned grey.
+
+"Morning, Felix," she said.
+"""
+
+WIDOW = """\
+Margaret Hale kept the shop open on Sundays now. Customers were few, but the bell over the
+door was better company than the silence upstairs.
+
+Her late husband, Robert Hale, had built the shelves himself, the summer they were
+married. Robert had died in the spring, four years ago, and Margaret still dusted his
+workbench every week.
+
+She remembered how Robert used to kiss her forehead before he opened the shutters.
+
+At noon the bell rang. Lucy Price, the girl from the bakery, came in with a loaf wrapped
+in paper.
+
+"Mum says you forgot to collect this," Lucy said.
+
+"Tell your mother she is a saint," Margaret said, and Lucy grinned.
+
+"Are you coming to the fair on Saturday, Mrs Hale?"
+
+"Perhaps," said Margaret. "If my knees allow it."
+
+Lucy laughed and went back out into the sun, and Margaret put the bread on the counter and
+went on with her dusting.
+"""
+
+DECLARED_SMUT = """\
+Title: Long Weekend
+Rating: not rated
+Tags: smut, established relationship
+
+Felix Grant ran the night desk at the Harbour Hotel, and Ruth Adler ran the kitchen below
+it. At three in the morning they were the only two people awake in the building.
+
+"Any complaints?" Ruth asked, setting down a plate of toast.
+
+"Room nine wants to know why the sea is so loud," said Felix.
+
+"Tell room nine it's the sea."
+
+Felix smiled. "I did. He asked me to turn it down."
+
+Ruth laughed and went back to her ovens, and Felix went back to his ledger, and the sea
+went on being loud.
+
+"Goodnight, Ruth," Felix called when the sky turned grey.
+
+"Morning, Felix," she said.
+"""
+
+STORIES = {
+    "battle": BATTLE,
+    "gore": GORE,
+    "swearing": SWEARING,
+    "survival": SURVIVAL,
+    "explicit": EXPLICIT,
+    "quiet": QUIET,
+    "widow": WIDOW,
+    "declared_smut": DECLARED_SMUT,
+}
+
+
+@cache
+def analysed(name: str) -> Analysis:
+    return Pipeline(disable=["fandoms", "arc"])(STORIES[name])
+
+
+def inferred(name: str, type_: str) -> list[Tag]:
+    return [t for t in analysed(name).tags if t.source == "inferred" and t.type == type_]
+
+
+def rating(name: str) -> Tag:
+    (found,) = inferred(name, "rating")
+    return found
+
+
+def warnings(name: str) -> set[str]:
+    return {t.name for t in inferred(name, "warning")}
+
+
+def test_a_quiet_story_is_general_audiences_with_no_warnings() -> None:
+    assert rating("quiet").name == "General Audiences"
+    assert warnings("quiet") == {"No Archive Warnings Apply"}
+    assert [t.name for t in inferred("quiet", "category")] == ["Gen"]
+
+
+def test_strong_swearing_makes_teen_and_up() -> None:
+    found = rating("swearing")
+    assert found.name == "Teen And Up Audiences"
+    assert found.evidence and all("uck" in e.text for e in found.evidence)
+    assert warnings("swearing") == {"No Archive Warnings Apply"}
+    assert "Swearing" in {t.name for t in inferred("swearing", "freeform")}
+
+
+def test_graphic_gore_makes_mature_and_the_violence_warning() -> None:
+    found = rating("gore")
+    assert found.name == "Mature"
+    assert "Graphic Depictions Of Violence" in warnings("gore")
+    assert "No Archive Warnings Apply" not in warnings("gore")
+    # The wounded man is still breathing at the end: nobody died.
+    assert "Major Character Death" not in warnings("gore")
+
+
+def test_a_main_character_dying_on_the_page_is_major_character_death() -> None:
+    assert "Major Character Death" in warnings("battle")
+    (death,) = [t for t in inferred("battle", "warning") if t.name == "Major Character Death"]
+    assert any("stopped breathing" in e.text for e in death.evidence)
+    assert rating("battle").name in ("Teen And Up Audiences", "Mature")
+    assert "Character Death" in {t.name for t in inferred("battle", "freeform")}
+
+
+def test_almost_dying_is_not_a_death() -> None:
+    assert "Major Character Death" not in warnings("survival")
+    assert warnings("survival") == {"No Archive Warnings Apply"}
+    names = {t.name for t in inferred("survival", "freeform")}
+    assert not {"Character Death", "Past Character Death"} & names
+
+
+def test_a_death_before_the_story_is_past_not_a_warning() -> None:
+    assert "Major Character Death" not in warnings("widow")
+    names = {t.name for t in inferred("widow", "freeform")}
+    assert "Past Character Death" in names and "Character Death" not in names
+
+
+def test_explicit_sex_makes_explicit() -> None:
+    found = rating("explicit")
+    assert found.name == "Explicit"
+    assert len(found.evidence) >= 2
+    text = STORIES["explicit"]
+    for evidence in found.evidence:
+        assert text[evidence.start : evidence.end] == evidence.text
+    assert warnings("explicit") == {"No Archive Warnings Apply"}
+
+
+def test_a_declared_smut_tag_raises_the_suggested_rating() -> None:
+    found = rating("declared_smut")
+    assert found.name == "Explicit"
+    assert [e.text.lower() for e in found.evidence] == ["smut"]
+
+
+@pytest.mark.parametrize("name", sorted(STORIES))
+def test_one_rating_and_warning_evidence_slices_the_text(name: str) -> None:
+    text = STORIES[name]
+    analysis = analysed(name)
+    assert len(inferred(name, "rating")) == 1
+    assert rating(name).name in RATINGS
+    assert inferred(name, "warning") and inferred(name, "category")
+    for tag in analysis.tags:
+        for evidence in tag.evidence:
+            assert text[evidence.start : evidence.end] == evidence.text, tag
+
+
+def person(id_: str, gender: str | None) -> Character:
+    return Character(id=id_, name=id_.title(), gender=gender)
+
+
+def romance(a: str, b: str) -> Relationship:
+    return Relationship([a, b], "romantic", f"{a}/{b}", True, 0.8, [Evidence(0, 1, "x")])
+
+
+PEOPLE = [
+    person("ann", "F"),
+    person("bea", "F"),
+    person("cal", "M"),
+    person("dev", "M"),
+    person("vex", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        ([], ["Gen"]),
+        ([("ann", "cal")], ["F/M"]),
+        ([("cal", "dev")], ["M/M"]),
+        ([("ann", "bea")], ["F/F"]),
+        ([("ann", "vex")], ["Other"]),
+        ([("ann", "cal"), ("bea", "dev")], ["F/M"]),
+        ([("ann", "cal"), ("cal", "dev")], ["F/M", "M/M", "Multi"]),
+        ([("ann", "cal"), ("ann", "dev")], ["F/M", "Multi"]),
+    ],
+)
+def test_categories_from_romance_and_genders(
+    pairs: list[tuple[str, str]], expected: list[str]
+) -> None:
+    relationships = [romance(a, b) for a, b in pairs]
+    relationships.append(Relationship(["bea", "dev"], "platonic", "Bea & Dev", True, 0.9))
+    tags = categories(relationships, PEOPLE)
+    assert [t.name for t in tags] == expected
+    assert all(t.type == "category" and t.source == "inferred" for t in tags)
+
+
+def test_a_given_name_stands_in_for_unknown_pronouns() -> None:
+    nora = Character(id="n", name="Nora Quinn", gender=None)
+    will = Character(id="w", name="Captain William Abbott", gender=None)
+    tags = categories([romance("n", "w")], [nora, will])
+    assert [t.name for t in tags] == ["F/M"]
+
+
+def test_category_of_the_stories() -> None:
+    assert [t.name for t in inferred("explicit", "category")] != ["Gen"]
+    assert [t.name for t in inferred("swearing", "category")] == ["Gen"]
