@@ -10,14 +10,12 @@ characters fit it ("Elliot" when the text shows Anne and Elizabeth Elliot).
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ficlens.document import Document, Mention, Tokens
 from ficlens.model import Character
-from ficlens.nlp.epithets import epithet_characters
 from ficlens.nlp.lexicon import SPEECH_VERBS
 from ficlens.nlp.names import (
     NOT_NAMES,
@@ -126,23 +124,8 @@ def characters_stage(doc: Document) -> None:
     for mention in mentions:
         if mention.character is not None:
             mention.character = renumber[mention.character]
-    characters = [c for c in characters if c.mentions]
-    mentions = [m for m in mentions if m.character is not None]
-    # The unnamed who speak: "said the keeper".
-    known = {n.lower() for c in characters for n in (c.name, *c.aliases)}
-    described, described_mentions = epithet_characters(doc, quote_spans, known, len(order))
-    named_spans = [(m.start, m.end) for m in mentions]
-    described_mentions = [
-        m for m in described_mentions if not _overlaps(named_spans, m.start, m.end)
-    ]
-    doc.mentions = sorted([*mentions, *described_mentions], key=lambda m: m.start)
-    doc.analysis.characters = [*characters, *described]
-
-
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether [start, end) overlaps one of ``spans`` (sorted by start)."""
-    k = bisect.bisect_left(spans, (end, end))
-    return k > 0 and spans[k - 1][1] > start
+    doc.mentions = [m for m in mentions if m.character is not None]
+    doc.analysis.characters = [c for c in characters if c.mentions]
 
 
 def _name_pattern(name: str) -> str:

@@ -205,3 +205,9 @@ def test_a_nickname_stands_for_its_formal_name(short: str, full: str) -> None:
 )
 def test_a_formal_name_does_not_stand_for_a_nickname_or_another_name(short: str, full: str) -> None:
     assert not same_given(short, full)
+
+
+def test_a_wife_called_by_her_husbands_name_does_not_take_his_given_name() -> None:
+    assert parse("Mrs John Dashwood").given is None
+    assert parse("Mrs John Dashwood").surname == "Dashwood"
+    assert parse("Mrs Anne Elliot").given == "Anne"
