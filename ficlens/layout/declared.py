@@ -159,8 +159,11 @@ def rating(value: str) -> tuple[Rating | None, str | None]:
     return _RATINGS.get(written.lower()), written
 
 
-def split_list(value: str, *, slashes: bool = False) -> list[str]:
-    """Items of a list written by hand: "a, b; c and d" (and "a/b" when ``slashes``)."""
+def split_list(value: str, *, slashes: bool = False, titles: bool = False) -> list[str]:
+    """Items of a list written by hand: "a, b; c and d" (and "a/b" when ``slashes``).
+
+    ``titles``: the items are titles, which may hold "and", "&" and "|" themselves
+    ("Pride and Prejudice", "Law & Order", "Boku no Hero Academia | My Hero Academia")."""
     value = value.strip().rstrip(".")
     protected: dict[str, str] = {}
 
@@ -170,7 +173,10 @@ def split_list(value: str, *, slashes: bool = False) -> list[str]:
         return key
 
     value = _SLASH_TERMS.sub(protect, value)
-    separators = r"\s*(?:[,;|•]|\band\b|\s&\s|\+%s)\s*" % ("|/" if slashes else "")
+    if titles:
+        separators = r"\s*(?:[,;•]|\+%s)\s*" % ("|/" if slashes else "")
+    else:
+        separators = r"\s*(?:[,;|•]|\band\b|\s&\s|\+%s)\s*" % ("|/" if slashes else "")
     items = []
     for item in re.split(separators, value):
         for key, original in protected.items():
@@ -212,7 +218,7 @@ def apply_note(declared: Declared, kind: str, value: str) -> None:
     elif kind == "warning":
         _apply_warnings(declared, value)
     elif kind == "fandom":
-        for item in split_list(value, slashes=True):
+        for item in split_list(value, slashes=True, titles=True):
             add_fandom(declared, re.sub(r"\s+crossover$", "", item, flags=re.IGNORECASE))
     elif kind == "pairing":
         # "none (gen)", "n/a": no pairing; commas inside "(friendship, not romance)" stay.

@@ -195,3 +195,20 @@ def test_dialogue_mentioning_reviews_is_story() -> None:
     work = build_work(text)
     assert work.notes == []
     assert len(work.chapters[0].paragraphs) == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "fandoms"),
+    [
+        ("Fandom: Pride and Prejudice", ["Pride and Prejudice"]),
+        ("Fandom: Law & Order: SVU", ["Law & Order: SVU"]),
+        (
+            "Fandom: Boku no Hero Academia | My Hero Academia",
+            ["Boku no Hero Academia | My Hero Academia"],
+        ),
+        ("Fandoms: Sherlock (TV), Doctor Who", ["Sherlock (TV)", "Doctor Who"]),
+        ("Fandom: Harry Potter / Doctor Who crossover", ["Harry Potter", "Doctor Who"]),
+    ],
+)
+def test_fandom_titles_keep_their_and_but_crossovers_split(line: str, fandoms: list[str]) -> None:
+    assert build_work(f"{line}\n\n{STORY}").declared.fandoms == fandoms
