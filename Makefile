@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SAMPLES := $(wildcard ficlens/samples/*.txt)
 
-.PHONY: demo test lint eval bench clean
+.PHONY: demo test lint eval bench train clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("ficlens needs Python >= 3.11") if sys.version_info < (3, 11) else None'
@@ -17,9 +17,14 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-## demo: install, then analyse the bundled sample stories and show the reports
+## demo: install, import the sample stories into a demo library, serve it in the browser
+DEMO_DB := $(VENV)/demo/library.sqlite3
 demo: $(VENV)/.installed
-	$(BIN)/ficlens analyze $(SAMPLES)
+	mkdir -p $(dir $(DEMO_DB))
+	$(BIN)/ficlens import --db $(DEMO_DB) $(SAMPLES)
+	$(BIN)/ficlens search --db $(DEMO_DB) 'tag:angst -fandom:sherlock'
+	$(BIN)/ficlens search --db $(DEMO_DB) 'pair:"Arthur/Merlin" sort:words'
+	$(BIN)/ficlens serve --db $(DEMO_DB)
 
 ## test: install the test extras, lint, run the whole test suite
 test: $(VENV)/.installed-test lint
@@ -29,16 +34,28 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check ficlens tests bench
 	$(BIN)/ruff format --check ficlens tests bench
 
-## eval: accuracy figures on ../shared/eval (PDNC and LitBank)
+## eval: accuracy figures on ../shared/eval (PDNC and LitBank) and the labelled stories
 eval: $(VENV)/.installed
 	$(BIN)/ficlens eval quotes
 	$(BIN)/ficlens eval speakers
 	$(BIN)/ficlens eval characters
+	$(BIN)/ficlens eval meaning
 
-## bench: speed figures (layout + quotes on the PDNC novels; the whole analysis)
+## bench: speed figures (each script prints what it measured; see the README)
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_layout.py
+	$(BIN)/python bench/bench_read.py
 	$(BIN)/python bench/bench_analyze.py
+	$(BIN)/python bench/bench_fandoms.py
+	$(BIN)/python bench/bench_tags.py
+	$(BIN)/python bench/bench_arc.py
+	$(BIN)/python bench/bench_library.py --works 10000
+	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_corpus.py --words 120000
+
+## train: retrain the speaker ranker on ../shared/eval (leave-one-novel-out figures first)
+train: $(VENV)/.installed
+	$(BIN)/ficlens eval train-speakers
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

@@ -63,7 +63,7 @@ def render(analysis: Analysis) -> RenderableType:
     parts.append(_chapters_table(analysis))
     if analysis.characters:
         parts.append(_characters_table(analysis))
-    if analysis.relationships or analysis.tags:
+    if analysis.relationships or analysis.tags or analysis.fandoms:
         parts.append(_relationships_and_tags(analysis))
     if analysis.arc.series:
         parts.append(Text.assemble(("Arc: ", "bold"), describe_arc(analysis.arc)))
@@ -137,6 +137,7 @@ def _chapters_table(analysis: Analysis) -> Table:
 def _characters_table(analysis: Analysis) -> Table:
     table = Table(title="Characters", title_justify="left")
     table.add_column("name", style="bold")
+    table.add_column("canon name")
     table.add_column("also called")
     table.add_column("role")
     table.add_column("gender")
@@ -146,6 +147,7 @@ def _characters_table(analysis: Analysis) -> Table:
     for character in analysis.characters[:_MAX_CHARACTERS]:
         table.add_row(
             character.name,
+            character.canonical or "",
             _short(", ".join(character.aliases), 40),
             character.role or "",
             character.gender or "",
@@ -185,6 +187,12 @@ def _dialogue(analysis: Analysis) -> RenderableType:
 def _relationships_and_tags(analysis: Analysis) -> RenderableType:
     """Relationships in AO3 notation, then the tags grouped by source with confidence."""
     lines = Text()
+    if analysis.fandoms:
+        lines.append("Fandoms: ", style="bold")
+        lines.append(
+            ", ".join(f"{f.name} ({f.source}, {f.confidence:.2f})" for f in analysis.fandoms)
+        )
+        lines.append("\n")
     for r in analysis.relationships[:_MAX_CHARACTERS]:
         main = " (main pairing)" if r.notation == analysis.main_pairing else ""
         page = "" if r.on_page else ", off the page"
@@ -197,7 +205,7 @@ def _relationships_and_tags(analysis: Analysis) -> RenderableType:
             lines.append(", ".join(f"{t.name} ({t.type}, {t.confidence:.2f})" for t in tags))
             lines.append("\n")
     lines.rstrip()
-    return Group(Text("Relationships and tags", style="italic"), lines)
+    return Group(Text("Fandoms, relationships and tags", style="italic"), lines)
 
 
 def _quotes_summary(analysis: Analysis) -> RenderableType:
