@@ -529,3 +529,20 @@ def test_every_sample_has_hand_checked_lines() -> None:
 )
 def test_hand_checked_line_of_a_sample(name: str, prefix: str, speaker: str) -> None:
     assert_said(sample(name), prefix, speaker)
+
+
+def test_a_description_that_tells_the_gender_is_read_like_a_pronoun() -> None:
+    # Two women talk; "said the old gentleman" is the man in the room, not the woman whose
+    # turn it would be.
+    text = (
+        "Mr Pellow dozed by the fire while Harriet and Jane sorted the post. Harriet frowned "
+        "at a letter; she held it up for Jane.\n\n"
+        '"Another bill," Harriet said. "Are you awake, Mr Pellow?"\n\n'
+        '"And another," said Jane. She sighed.\n\n'
+        '"Burn them all," said the old gentleman, without opening his eyes.\n'
+    )
+    analysis = analyze_text(text)
+    names = {c.id: c.name for c in analysis.characters}
+    said = {q.text: names.get(q.speaker or "") for q in analysis.quotes if q.speech}
+    assert said["And another,"] == "Jane"
+    assert said["Burn them all,"] == "Mr Pellow"
