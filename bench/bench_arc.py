@@ -12,61 +12,32 @@ time the whole pipeline would take at ``--pipeline-rate`` words/s.
 
 from __future__ import annotations
 
-import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stage_bench import WORD, share_of_pipeline, source_text, stage_parser
 
-from ficlens.eval.data import find_eval_root  # noqa: E402
-from ficlens.meaning.arc import arc_of  # noqa: E402
-from ficlens.pipeline import Pipeline  # noqa: E402
-
-_WORD = re.compile(r"\S+")
-
-
-def source_text(words: int, novel: str) -> tuple[str, str]:
-    root = find_eval_root()
-    path = root / "pdnc" / "data" / novel / "novel_text.txt" if root else None
-    if path is None or not path.is_file():
-        candidates = list(root.glob(f"**/{novel}/novel_text.txt")) if root else []
-        path = candidates[0] if candidates else None
-    if path is not None:
-        text, name = path.read_text(encoding="utf-8"), novel
-    else:
-        stories = sorted((REPO / "ficlens" / "eval" / "stories").glob("*.txt"))
-        text, name = "\n\n".join(p.read_text(encoding="utf-8") for p in stories), "stories"
-    while len(_WORD.findall(text)) < words:
-        text = text + "\n\n" + text
-    cut = list(_WORD.finditer(text))[words - 1].end()
-    brk = text.find("\n\n", cut)
-    return text[: brk if brk > 0 else len(text)], name
+from ficlens.meaning.arc import arc_of
+from ficlens.pipeline import Pipeline
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--words", type=int, default=100_000)
-    parser.add_argument("--novel", default="OliverTwist")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--pipeline-rate", type=float, default=12_000.0)
-    parser.add_argument("--json", action="store_true")
+    parser = stage_parser(__doc__.split("\n")[0])
     args = parser.parse_args()
 
     text, name = source_text(args.words, args.novel)
     analysis = Pipeline(disable=("tokens",))(text)
     paragraphs = [text[p.start : p.end] for p in analysis.paragraphs()]
-    words = sum(len(_WORD.findall(p)) for p in paragraphs)
+    words = sum(len(WORD.findall(p)) for p in paragraphs)
     times = []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
         arc = arc_of(paragraphs)
         times.append(time.perf_counter() - t0)
     best = min(times)
-    pipeline_seconds = words / args.pipeline_rate
     result = {
         "text": name,
         "paragraphs": len(paragraphs),
@@ -74,7 +45,7 @@ def main() -> None:
         "best_seconds": round(best, 3),
         "first_seconds": round(times[0], 3),
         "words_per_second": round(words / best),
-        "share_of_pipeline": round(best / (pipeline_seconds + best), 4),
+        "share_of_pipeline": share_of_pipeline(best, words, args.pipeline_rate),
         "shape": arc.shape,
         "ending": arc.ending,
     }

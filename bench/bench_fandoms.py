@@ -16,48 +16,24 @@ Two figures:
 
 from __future__ import annotations
 
-import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stage_bench import WORD, share_of_pipeline, source_text, stage_parser
 
-from ficlens.document import Document  # noqa: E402
-from ficlens.eval.data import find_eval_root  # noqa: E402
-from ficlens.meaning import fandoms, knowledge  # noqa: E402
-from ficlens.model import Analysis, Source  # noqa: E402
-from ficlens.pipeline import STAGES  # noqa: E402
+from ficlens.document import Document
+from ficlens.meaning import fandoms, knowledge
+from ficlens.model import Analysis, Source
+from ficlens.pipeline import STAGES
 
-_WORD = re.compile(r"\S+")
 _BEFORE = ("layout", "quotes", "tokens", "characters", "coref", "speakers", "roles")
 
 
-def source_text(words: int, novel: str) -> tuple[str, str]:
-    root = find_eval_root()
-    path = root / "pdnc" / "data" / novel / "novel_text.txt" if root else None
-    if path is not None and path.is_file():
-        text, name = path.read_text(encoding="utf-8"), novel
-    else:
-        samples = sorted((REPO / "ficlens" / "samples").glob("*.txt"))
-        text, name = "\n\n".join(p.read_text(encoding="utf-8") for p in samples), "samples"
-    while len(_WORD.findall(text)) < words:
-        text = text + "\n\n" + text
-    cut = list(_WORD.finditer(text))[words - 1].end()
-    brk = text.find("\n\n", cut)
-    return text[: brk if brk > 0 else len(text)], name
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--words", type=int, default=100_000)
-    parser.add_argument("--novel", default="OliverTwist")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--pipeline-rate", type=float, default=10_000.0)
-    parser.add_argument("--json", action="store_true")
+    parser = stage_parser(__doc__.split("\n")[0])
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -70,7 +46,7 @@ def main() -> None:
     load_seconds = time.perf_counter() - t0
 
     text, name = source_text(args.words, args.novel)
-    words = len(_WORD.findall(text))
+    words = len(WORD.findall(text))
     source = Source(path=None, format="text", encoding="utf-8")
     analysis = Analysis(source=source, text_length=len(text), text=text)
     document = Document(text=text, analysis=analysis)
@@ -84,7 +60,6 @@ def main() -> None:
         fandoms.fandoms_stage(document, kb)
         times.append(time.perf_counter() - t0)
     best = min(times)
-    pipeline_seconds = words / args.pipeline_rate
     result = {
         "text": name,
         "words": words,
@@ -93,7 +68,7 @@ def main() -> None:
         "knowledge_base_load_seconds": round(load_seconds, 3),
         "best_seconds": round(best, 3),
         "words_per_second": round(words / best),
-        "share_of_pipeline": round(best / (pipeline_seconds + best), 4),
+        "share_of_pipeline": share_of_pipeline(best, words, args.pipeline_rate),
         "fandoms": [(f.name, f.source, f.confidence) for f in analysis.fandoms],
     }
     if args.json:

@@ -12,40 +12,20 @@ and as a share of the time the whole pipeline would take at ``--pipeline-rate`` 
 
 from __future__ import annotations
 
-import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stage_bench import WORD, share_of_pipeline, source_text, stage_parser
 
-from ficlens.document import Document  # noqa: E402
-from ficlens.eval.data import find_eval_root  # noqa: E402
-from ficlens.meaning.cues import CueReader  # noqa: E402
-from ficlens.meaning.relationships import relationships_stage  # noqa: E402
-from ficlens.meaning.tags import tags_stage  # noqa: E402
-from ficlens.model import Analysis, Source  # noqa: E402
-from ficlens.pipeline import Pipeline  # noqa: E402
-
-_WORD = re.compile(r"\S+")
-
-
-def source_text(words: int, novel: str) -> tuple[str, str]:
-    root = find_eval_root()
-    path = root / "pdnc" / "data" / novel / "novel_text.txt" if root else None
-    if path is not None and path.is_file():
-        text, name = path.read_text(encoding="utf-8"), novel
-    else:
-        samples = sorted((REPO / "ficlens" / "samples").glob("*.txt"))
-        text, name = "\n\n".join(p.read_text(encoding="utf-8") for p in samples), "samples"
-    while len(_WORD.findall(text)) < words:
-        text = text + "\n\n" + text
-    cut = list(_WORD.finditer(text))[words - 1].end()
-    brk = text.find("\n\n", cut)
-    return text[: brk if brk > 0 else len(text)], name
+from ficlens.document import Document
+from ficlens.meaning.cues import CueReader
+from ficlens.meaning.relationships import relationships_stage
+from ficlens.meaning.tags import tags_stage
+from ficlens.model import Analysis, Source
+from ficlens.pipeline import Pipeline
 
 
 def best_of(repeat: int, doc: Document) -> tuple[float, float]:
@@ -63,12 +43,7 @@ def best_of(repeat: int, doc: Document) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--words", type=int, default=100_000)
-    parser.add_argument("--novel", default="OliverTwist")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--pipeline-rate", type=float, default=12_000.0)
-    parser.add_argument("--json", action="store_true")
+    parser = stage_parser(__doc__.split("\n")[0])
     args = parser.parse_args()
 
     text, name = source_text(args.words, args.novel)
@@ -79,9 +54,8 @@ def main() -> None:
     doc = Document(text=text, analysis=analysis)
     for run in before._stages:  # the stages up to roles, keeping the working document
         run(doc)
-    words = len(_WORD.findall(text))
+    words = len(WORD.findall(text))
     relationships, tags = best_of(args.repeat, doc)
-    pipeline_seconds = words / args.pipeline_rate
     result = {
         "text": name,
         "words": words,
@@ -91,9 +65,7 @@ def main() -> None:
         "relationships_seconds": round(relationships, 3),
         "tags_seconds": round(tags, 3),
         "words_per_second": round(words / (relationships + tags)),
-        "share_of_pipeline": round(
-            (relationships + tags) / (pipeline_seconds + relationships + tags), 4
-        ),
+        "share_of_pipeline": share_of_pipeline(relationships + tags, words, args.pipeline_rate),
     }
     if args.json:
         print(json.dumps(result))
