@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import os
@@ -167,107 +168,38 @@ def eval_group() -> None:
     """Measure accuracy on annotated fiction (../shared/eval) and the labelled stories."""
 
 
-@eval_group.command(name="quotes")
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, exists=True),
-    help="The eval data folder (default: $FICLENS_EVAL_DATA or ../shared/eval).",
-)
-@click.option(
-    "--corpus", type=click.Choice(["pdnc", "litbank", "all"]), default="all", show_default=True
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.option("--errors", type=int, default=0, help="Also list this many errors per document.")
-@click.option("--doc", help="Only documents whose name contains this.")
-def eval_quotes(data: str | None, corpus: str, as_json: bool, errors: int, doc: str | None) -> None:
-    """Precision, recall and F1 of quotation spans against PDNC and LitBank."""
-    from ficlens.eval import quotes as quote_eval
-
-    sys.exit(quote_eval.main(_eval_argv(data, corpus, as_json, errors, doc)))
+# Each evaluation module parses its own options (--data, --corpus, --json, --errors, --doc,
+# and -h for the list); the commands hand their arguments over untouched.
+_EVALUATIONS = {
+    "quotes": ("ficlens.eval.quotes", "Precision, recall and F1 of quotation spans."),
+    "speakers": ("ficlens.eval.speakers", "Speaker and addressee accuracy by quote type."),
+    "characters": ("ficlens.eval.characters", "B-cubed alias clustering against PDNC."),
+    "meaning": (
+        "ficlens.eval.meaning",
+        "Relationships, tags, rating, warnings, category, fandoms, arc on labelled stories.",
+    ),
+    "train-speakers": (
+        "ficlens.eval.train_speakers",
+        "Train the speaker ranker; report leave-one-novel-out accuracy.",
+    ),
+}
 
 
-@eval_group.command(name="speakers")
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, exists=True),
-    help="The eval data folder (default: $FICLENS_EVAL_DATA or ../shared/eval).",
-)
-@click.option(
-    "--corpus", type=click.Choice(["pdnc", "litbank", "all"]), default="all", show_default=True
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.option("--errors", type=int, default=0, help="Also list this many wrong attributions.")
-@click.option("--doc", help="Only documents whose name contains this.")
-def eval_speakers(
-    data: str | None, corpus: str, as_json: bool, errors: int, doc: str | None
-) -> None:
-    """Speaker and addressee accuracy against PDNC and LitBank."""
-    from ficlens.eval import speakers as speaker_eval
-
-    sys.exit(speaker_eval.main(_eval_argv(data, corpus, as_json, errors, doc)))
+def _add_evaluation(name: str, module: str, summary: str) -> None:
+    @eval_group.command(
+        name=name,
+        help=f"{summary} Options: see -h.",
+        short_help=summary,
+        context_settings={"ignore_unknown_options": True},
+        add_help_option=False,
+    )
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def evaluation(args: tuple[str, ...]) -> None:
+        sys.exit(importlib.import_module(module).main(list(args)))
 
 
-@eval_group.command(
-    name="train-speakers", context_settings={"ignore_unknown_options": True}, add_help_option=False
-)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def eval_train_speakers(args: tuple[str, ...]) -> None:
-    """Train the speaker ranker on PDNC (and LitBank); report leave-one-out accuracy."""
-    from ficlens.eval import train_speakers
-
-    sys.exit(train_speakers.main(list(args)))
-
-
-@eval_group.command(name="characters")
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, exists=True),
-    help="The eval data folder (default: $FICLENS_EVAL_DATA or ../shared/eval).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.option(
-    "--errors", type=int, default=0, help="Also list this many split and merged characters."
-)
-@click.option("--doc", help="Only novels whose name contains this.")
-def eval_characters(data: str | None, as_json: bool, errors: int, doc: str | None) -> None:
-    """B-cubed alias clustering against PDNC's character alias sets."""
-    from ficlens.eval import characters as character_eval
-
-    sys.exit(character_eval.main(_eval_argv(data, None, as_json, errors, doc)))
-
-
-@eval_group.command(name="meaning")
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, exists=True),
-    help="A folder of stories with their labels.json (default: the bundled stories).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.option(
-    "--errors", type=int, default=0, help="Also list this many misses and false alarms a family."
-)
-@click.option("--doc", help="Only the story whose name contains this.")
-def eval_meaning(data: str | None, as_json: bool, errors: int, doc: str | None) -> None:
-    """Relationships, tags, rating, warnings, category, fandoms, arc on labelled stories."""
-    from ficlens.eval import meaning as meaning_eval
-
-    sys.exit(meaning_eval.main(_eval_argv(data, None, as_json, errors, doc)))
-
-
-def _eval_argv(
-    data: str | None, corpus: str | None, as_json: bool, errors: int, doc: str | None
-) -> list[str]:
-    """The command line of an evaluation module for these options."""
-    argv = ["--corpus", corpus] if corpus else []
-    if data:
-        argv += ["--data", data]
-    if as_json:
-        argv.append("--json")
-    if errors:
-        argv += ["--errors", str(errors)]
-    if doc:
-        argv += ["--doc", doc]
-    return argv
+for _name, (_module, _summary) in _EVALUATIONS.items():
+    _add_evaluation(_name, _module, _summary)
 
 
 # -- the library: import, search, similar, reanalyze, export --------------------------------

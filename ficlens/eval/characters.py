@@ -361,7 +361,7 @@ def run(
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m ficlens.eval.characters``: print the alias-clustering figures."""
     parser = argparse.ArgumentParser(
-        prog="python -m ficlens.eval.characters",
+        prog="ficlens eval characters",
         description="Evaluate character alias clustering (B-cubed) on PDNC.",
     )
     add_common_arguments(

@@ -615,7 +615,7 @@ def _find_story(labels: list[StoryLabels], name: str) -> StoryLabels:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m ficlens.eval.meaning``: print the meaning figures on the bundled stories."""
     parser = argparse.ArgumentParser(
-        prog="python -m ficlens.eval.meaning",
+        prog="ficlens eval meaning",
         description="Evaluate relationships, tags, rating, warnings, category, fandoms and "
         "the arc's ending on the labelled original stories.",
     )

@@ -480,7 +480,7 @@ def error_patterns(items: Iterable[ErrorItem]) -> Counter[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m ficlens.eval.quotes``: print the quote-detection figures."""
     parser = argparse.ArgumentParser(
-        prog="python -m ficlens.eval.quotes", description="Evaluate quote detection."
+        prog="ficlens eval quotes", description="Evaluate quote detection."
     )
     add_common_arguments(
         parser,

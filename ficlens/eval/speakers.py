@@ -735,7 +735,7 @@ def stderr_progress(line: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m ficlens.eval.speakers``: print the speaker-attribution figures."""
     parser = argparse.ArgumentParser(
-        prog="python -m ficlens.eval.speakers", description="Evaluate speaker attribution."
+        prog="ficlens eval speakers", description="Evaluate speaker attribution."
     )
     add_common_arguments(
         parser,
