@@ -1,15 +1,17 @@
 """The fandoms stage: declared and inferred fandoms, and the characters' canonical names.
 
 Declared fandoms (from the notes or the source's metadata) are kept, under their AO3 name
-when the knowledge base knows them. Other fandoms are inferred from evidence: the story's
-characters matched against each fandom's characters, full names of fandom characters and
-the fandom's distinctive terms found in the text. Each piece of evidence weighs by how
-telling it is: a full name ("Hermione Granger") much, a rare single name ("Aziraphale")
-a fair amount, a common one ("John") or an ordinary word ("quirk") little, by its
-frequency in English (wordfreq), and a character's clue by how much of the story is
-theirs. Weights combine as independent clues (noisy-or); a fandom needs two clues, an
-anchor (one of its characters, or two coined names such as Hogwarts and Gryffindor) and
-a combined 0.5 to be reported, so a John and a Mary are not Sherlock and a hansom to
+when the knowledge base knows them, also around other qualifiers ("BBC's Merlin" is
+Merlin (TV)); a declared fandom the story's clues point to as well is listed once, as
+declared, with the clues added to its evidence. Other fandoms are inferred from evidence:
+the story's characters matched against each fandom's characters, full names of fandom
+characters and the fandom's distinctive terms found in the text. Each piece of evidence
+weighs by how telling it is: a full name ("Hermione Granger") much, a rare single name
+("Aziraphale") a fair amount, a common one ("John") or an ordinary word ("quirk") little,
+by its frequency in English (wordfreq), and a character's clue by how much of the story
+is theirs. Weights combine as independent clues (noisy-or); a fandom needs two clues, an
+anchor (one of its characters, or two coined names such as Hogwarts and Gryffindor) and a
+combined 0.5 to be reported, so a John and a Mary are not Sherlock and a hansom to
 Scotland Yard is not Conan Doyle. A crossover gives several fandoms, each on clues the
 others do not explain. Characters who match a character of a reported fandom get its
 canonical AO3 name, unless their full name or gender says otherwise.
@@ -25,7 +27,12 @@ from dataclasses import dataclass, field, replace
 from wordfreq import zipf_frequency
 
 from ficlens.document import Document
-from ficlens.meaning.knowledge import KnowledgeBase, KnownCharacter, load_knowledge_base
+from ficlens.meaning.knowledge import (
+    KnowledgeBase,
+    KnownCharacter,
+    fandom_key,
+    load_knowledge_base,
+)
 from ficlens.model import Character, Evidence, Fandom
 from ficlens.nlp.names import NameParts, given_name_gender, nicknames, parse, same_given
 
@@ -426,6 +433,49 @@ def _explained_by(reading: _Reading | None) -> set[object]:
     return explained
 
 
+# Words that qualify a fandom's name without naming another fandom: "BBC's Merlin",
+# "Merlin BBC 2008", "the Sherlock TV show".
+_QUALIFIERS = frozenset(
+    """s bbc itv cw netflix hbo amazon disney abc nbc cbs fox tv television series show shows
+    film films movie movies book books novel novels anime manga game games verse fandom
+    universe cinematic all media types original reboot remake version adaptation cartoon
+    animated comic comics webcomic""".split()
+)
+
+
+def _bare_key(name: str) -> str:
+    """A fandom name without its qualifiers (broadcaster, medium, year)."""
+    words = fandom_key(name).replace("'s ", " ").replace("'", " ").split()
+    return " ".join(w for w in words if w not in _QUALIFIERS and not w.isdigit())
+
+
+@functools.lru_cache(maxsize=8)
+def _bare_names(kb: KnowledgeBase) -> dict[str, list[tuple[int, str]]]:
+    """Each fandom name and alias of the base without its qualifiers, to the fandoms it
+    may name ("merlin": Merlin (TV)) and the AO3 name it stands for."""
+    names: dict[str, list[tuple[int, str]]] = {}
+    for f, fandom in enumerate(kb.fandoms):
+        written = [(fandom.name, fandom.name), *((a, fandom.name) for a in fandom.aliases)]
+        for sub_name, sub_aliases in fandom.subfandoms:
+            written += [(a, sub_name) for a in (sub_name, *sub_aliases)]
+        for name, ao3_name in written:
+            key = _bare_key(name)
+            if key and (f, ao3_name) not in names.setdefault(key, []):
+                names[key].append((f, ao3_name))
+    return names
+
+
+def declared_candidates(kb: KnowledgeBase, written: str) -> list[tuple[int, str]]:
+    """The fandoms a declared name can stand for: the base's own names and aliases first,
+    else the same words around other qualifiers ("BBC's Merlin", "Merlin BBC 2008" are
+    Merlin (TV), whose alias "Merlin (BBC)" the base lists)."""
+    found = kb.lookup(written)
+    if found:
+        return found
+    key = _bare_key(written)
+    return list(_bare_names(kb).get(key, [])) if key else []
+
+
 def find_fandoms(document: Document, kb: KnowledgeBase) -> list[tuple[Fandom, int | None]]:
     """The story's fandoms, declared first, each with its knowledge-base index (or None)."""
     index = _index(kb)
@@ -438,7 +488,7 @@ def find_fandoms(document: Document, kb: KnowledgeBase) -> list[tuple[Fandom, in
         return readings[f].score(set())[0] if f in readings else 0.0
 
     for written in document.analysis.work.declared.fandoms:
-        candidates = kb.lookup(written)
+        candidates = declared_candidates(kb, written)
         chosen: tuple[int, str] | None = None
         if len({f for f, _ in candidates}) == 1:
             chosen = candidates[0]
@@ -449,9 +499,13 @@ def find_fandoms(document: Document, kb: KnowledgeBase) -> list[tuple[Fandom, in
         f, name = chosen if chosen else (None, written)
         if any(existing.name == name for existing, _ in found):
             continue
-        fandom = Fandom(
-            name, "declared", 1.0, _evidence(document, _declared_spans(document, written))
-        )
+        spans = _declared_spans(document, written)
+        reading = readings.get(f) if f is not None else None
+        if reading is not None and _passes(score := reading.score(set())):
+            # The story's own clues would have found it too: one entry, the declared one,
+            # with the clues as further evidence.
+            spans += [span for clue in score[2] for span in clue.spans[:SPANS_PER_CLUE]]
+        fandom = Fandom(name, "declared", 1.0, _evidence(document, spans))
         found.append((fandom, f))
         if f is not None:
             taken.add(f)

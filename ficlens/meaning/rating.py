@@ -1,7 +1,9 @@
 """Rating, archive warnings and category, suggested the way a cautious AO3 wrangler would.
 
-- Rating on AO3's scale: a strong swear word makes Teen And Up Audiences, as do repeated
-  violence and an on-page death; graphic gore or sexual scenes that stop short of the
+- Rating on AO3's scale: a strong swear word ("fuck", "shit") makes Teen And Up
+  Audiences, as do repeated violence, an on-page death and sex that is only talked about
+  or remembered; mild swearing ("damn", "bloody hell") alone stays General Audiences;
+  graphic gore (blood pouring, bones breaking) or sexual scenes that stop short of the
   explicit make Mature; explicit sexual content makes Explicit. Declared tags that mark
   sexual content (Smut, Sexual Content) count too. With nothing of the kind: General
   Audiences.
@@ -11,8 +13,8 @@
   almost died", and not someone who speaks afterwards); Rape/Non-Con and Underage Sex
   want their explicit words. Otherwise No Archive Warnings Apply.
 - Category from the romantic relationships and the characters' genders: F/M, M/M, F/F;
-  Multi when there are several kinds or a character has several partners; Other when a
-  partner's gender is unknown; Gen with no romance.
+  Multi when there are several kinds or a poly relationship; Gen with no romance. An
+  unknown gender gives no category (it is not Other).
 """
 
 from __future__ import annotations
@@ -52,9 +54,16 @@ def suggest_rating(
             confidence = min(0.9, base + 0.1 * (len(cues) - at))
             levels[level].extend((confidence, reader.evidence(c)) for c in cues)
 
-    explicit = _not_negated(reader, "sexual_explicit")
-    mature = _not_negated(reader, "sexual_mature")
-    gore = _not_negated(reader, "gore")
+    # A scene is narrated in the story's present; sex talked about or remembered ("we
+    # slept together once", "fuck you" as an insult) is a reference: Teen And Up at most.
+    sexual = _not_negated(reader, "sexual_explicit") + _not_negated(reader, "sexual_mature")
+    explicit = [c for c in sexual if c.kind == "sexual_explicit" and _in_scene(c)]
+    mature = [c for c in sexual if c.kind == "sexual_mature" and _in_scene(c)]
+    mentioned = [c for c in sexual if not _in_scene(c)]
+    # Gore that happens is shown; a threat or a fear of it ("I'll break every bone in your
+    # body") is not graphic: Teen And Up at most.
+    gore = reader.happened("gore")
+    threatened = [c for c in _not_negated(reader, "gore") if c.hypothetical]
     strong = reader.find("swear_strong")  # a swear word is one, whatever the sentence
     lift(3, explicit, 2, 0.6)
     lift(2, explicit, 1, 0.5)
@@ -64,7 +73,9 @@ def suggest_rating(
     lift(1, strong, 1, 0.6)
     lift(1, reader.happened("violence"), 3, 0.5)
     lift(1, gore, 1, 0.5)
+    lift(1, threatened, 1, 0.5)
     lift(1, mature, 1, 0.5)
+    lift(1, mentioned, 1, 0.5)
     lift(1, [cue for cue, _ in on_page_deaths(doc, reader)], 1, 0.5)
     for name, evidence in declared:
         if name in RATINGS:
@@ -81,7 +92,7 @@ def suggest_rating(
 def archive_warnings(doc: Document, reader: CueReader) -> list[Tag]:
     """Inferred archive warnings, or No Archive Warnings Apply."""
     tags: list[Tag] = []
-    gore = _not_negated(reader, "gore")
+    gore = reader.happened("gore")
     violence = reader.happened("violence")
     if len(gore) >= 2 and (violence or len(gore) >= 4):
         confidence = min(0.85, 0.5 + 0.1 * (len(gore) - 2))
@@ -168,30 +179,57 @@ def categories(
     relationships: list[Relationship],
     characters: list[Character],
     hints: dict[str, str] | None = None,
+    pairs: dict[frozenset[str], str] | None = None,
 ) -> list[Tag]:
     """AO3 categories from the romantic relationships and the partners' genders (from
-    their pronouns, else from ``hints`` such as "her husband", else their given name)."""
+    their pronouns, else from ``hints`` such as "her husband", else their given name);
+    ``pairs`` tells the genders of a couple ("FM", "MM", "FF") where neither is known.
+
+    The romances on the page decide (a remembered one only when there is none on the
+    page). A pair whose genders are not both known gives no category: "Other" is AO3's
+    category for genders outside F and M, which pronouns he and she never show, so an
+    unknown gender is not Other. Multi, as on AO3, wants romances of different kinds
+    (F/M and M/M) or a poly relationship (three people each romantic with the others);
+    a love triangle of one kind is that kind.
+    """
     hints = hints or {}
     genders = {c.id: c.gender or hints.get(c.id) or _gender_of_name(c) for c in characters}
-    found: dict[str, list[Evidence]] = {}
-    partners: dict[str, int] = {}
     romantic = [r for r in relationships if r.kind == "romantic"]
-    for relationship in romantic:
-        pair = sorted(genders.get(i) or "?" for i in relationship.characters)
-        category = {"FM": "F/M", "MM": "M/M", "FF": "F/F"}.get("".join(pair), "Other")
-        found.setdefault(category, []).extend(relationship.evidence[:1])
-        for character in relationship.characters:
-            partners[character] = partners.get(character, 0) + 1
     if not romantic:
         return [Tag("Gen", "category", "inferred", 0.6, [])]
-    tags = []
-    for category, evidence in sorted(found.items()):
-        confidence = 0.3 if category == "Other" else 0.7
-        tags.append(Tag(category, "category", "inferred", confidence, evidence[:_MAX_EVIDENCE]))
-    if len(found) > 1 or any(n > 1 for n in partners.values()):
-        evidence = [e for r in romantic for e in r.evidence[:1]]
+    on_page = [r for r in romantic if r.on_page]
+    found: dict[str, list[Evidence]] = {}
+    for relationship in on_page or romantic:
+        pair = "".join(sorted(genders.get(i) or "?" for i in relationship.characters))
+        if "?" in pair and pairs:
+            pair = pairs.get(frozenset(relationship.characters), pair)
+        category = {"FM": "F/M", "MM": "M/M", "FF": "F/F"}.get(pair)
+        if category is not None:
+            found.setdefault(category, []).extend(relationship.evidence[:1])
+    tags = [
+        Tag(category, "category", "inferred", 0.7, evidence[:_MAX_EVIDENCE])
+        for category, evidence in sorted(found.items())
+    ]
+    poly = _poly(on_page or romantic)
+    if len(found) > 1 or poly:
+        evidence = [e for r in (poly or on_page or romantic) for e in r.evidence[:1]]
         tags.append(Tag("Multi", "category", "inferred", 0.5, evidence[:_MAX_EVIDENCE]))
     return tags
+
+
+def _poly(romantic: list[Relationship]) -> list[Relationship]:
+    """The romances of three people who are each romantic with the other two, if any."""
+    pairs = {frozenset(r.characters): r for r in romantic}
+    people = sorted({c for r in romantic for c in r.characters})
+    for i, a in enumerate(people):
+        for j, b in enumerate(people[i + 1 :], i + 1):
+            if frozenset((a, b)) not in pairs:
+                continue
+            for c in people[j + 1 :]:
+                ac, bc = frozenset((a, c)), frozenset((b, c))
+                if ac in pairs and bc in pairs:
+                    return [pairs[frozenset((a, b))], pairs[ac], pairs[bc]]
+    return []
 
 
 def _gender_of_name(character: Character) -> str | None:
@@ -206,6 +244,11 @@ def _gender_of_name(character: Character) -> str | None:
 def _not_negated(reader: CueReader, kind: str) -> list[Cue]:
     """Cues that count for the rating: the content is on the page even when it is wanted."""
     return [c for c in reader.find(kind) if not c.negated]
+
+
+def _in_scene(cue: Cue) -> bool:
+    """A sexual cue that is part of a scene: narrated, and not remembered."""
+    return cue.quote is None and not cue.past
 
 
 def _tag(name: str, type_: str, confidence: float, reader: CueReader, cues: list[Cue]) -> Tag:

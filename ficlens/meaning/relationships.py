@@ -5,9 +5,10 @@ For every pair of characters the stage gathers what a reader would notice:
 - co-presence: the scenes and paragraphs they share;
 - conversation: quotations one says to the other (``Quote.speaker``/``addressees``);
 - cues tied to the pair (``ficlens.meaning.cues``): affection (kiss, "in love with",
-  cradling a cheek), warmth (hugs), conflict (punch, shout at, argue, "I hate you"),
-  and relation words: family ("her sister Emma", "Tom's grandson"), partners ("her
-  husband, Robert"), friends ("his best friend"). A verb cue is tied to the first
+  cradling a cheek), warmth (hugs), conflict (punch, shout at, insult, "I hate you";
+  a quarrel, "argued", weighs half: friends bicker too), and relation words: family
+  ("her sister Emma", "Tom's grandson"), partners ("her husband, Robert"), friends ("his
+  best friend"). A verb cue is tied to the first
   character of its clause and the nearest other one after it in the same sentence (the
   subject and the object, pronouns resolved by coreference; an object pronoun left alone
   goes to the nearest other person of its gender in the lines before); a relation word to
@@ -27,7 +28,8 @@ import bisect
 import dataclasses
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ficlens.document import Document, Mention
@@ -44,18 +46,21 @@ _WEIGHTS = {
     "romance_weak": 0.5,
     "warmth": 0.5,
     "conflict": 0.6,
+    "quarrel": 0.3,
     "dialogue_conflict": 1.0,
     "family_noun": 2.0,
     "friendship": 1.0,
 }
 _ROMANTIC = ("kiss", "romance", "confession", "partner_noun", "romance_weak")
 _PLATONIC = ("friendship", "warmth")
-_CONFLICT = ("conflict", "dialogue_conflict")
+_CONFLICT = ("conflict", "quarrel", "dialogue_conflict")
 # A pair becomes romantic at this much affection; one kiss or one "lover" is enough,
 # a held hand is not.
 _ROMANCE_AT = 1.0
-# Conflict needs to be sustained: two friends trading a shove are not enemies.
-_CONFLICT_AT = 1.7  # three conflict cues, or "I hate you" and one more
+# Conflict needs to be sustained: two friends trading a shove are not enemies. Hostility
+# (an insult, a glare, a punch) weighs twice a quarrel: friends argue about the pizza
+# and stay friends, so it takes six quarrels and no warmth to make enemies.
+_CONFLICT_AT = 1.7  # three hostile cues, or "I hate you" and one more
 # Quotations exchanged before two people count as talking to each other.
 _TALK_AT = 2
 # The main pairing scores this much above the next romantic pair.
@@ -76,6 +81,13 @@ _COPULA = re.compile(
 _PLURAL_SUBJECT = re.compile(r"^\s+and\s+$", re.I)
 _REACH = 300  # characters around a cue where its people are looked for
 _CLAUSE_BREAK = re.compile(r"[,;:]\s|\s(?:and|but|then|while|as|when)\s")
+# The subject of a clause that is the two people of the scene together.
+_THEY = re.compile(
+    r"^\s*(?:(?:and|but|so|then)\s+)?(?:they|the\s+two\s+of\s+them|both\s+of\s+them)\s+"
+    r"(?:[\w'’]+\s+){0,3}$",
+    re.I,
+)
+_ONCE = re.compile(r"\bhad\s+been\b|\bonce\b", re.I)
 _OBJECT_PRONOUN = re.compile(r"^\s+(him|her|them)\b", re.I)
 _PRONOUN_GENDER = {"him": "M", "his": "M", "her": "F", "hers": "F"}
 _GONE = re.compile(r"\b(?:late|dead|former|ex-?)\s", re.I)
@@ -218,7 +230,7 @@ def read_pairs(doc: Document, reader: CueReader) -> dict[frozenset[str], _Pair]:
                 if addressee != quote.speaker and addressee in known:
                     pairs[frozenset((quote.speaker, addressee))].said.append(quote)
     ties = _Ties(doc, reader)
-    for kind in ("kiss", "romance", "romance_weak", "warmth", "conflict"):
+    for kind in ("kiss", "romance", "romance_weak", "warmth", "conflict", "quarrel"):
         for cue in reader.find(kind):
             pair = ties.actors(cue) if cue.happened else None
             if pair is not None:
@@ -255,6 +267,89 @@ def relation_genders(doc: Document, reader: CueReader) -> dict[str, str]:
             gender = next((g for g, words in _NOUN_GENDERS.items() if word in words), None)
             if gender and cue.happened and ties.related(cue) and ties.last_relative:
                 found.setdefault(ties.last_relative, gender)
+    return found
+
+
+_THIRD_PERSON = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.I)
+
+
+def pronoun_genders(doc: Document) -> dict[str, str]:
+    """Genders from the pronouns nobody else explains, for characters whose own pronouns
+    coreference left open: after "Rosa came home and found Sam asleep", "She sat beside
+    him" is Rosa when Sam is a man. A paragraph votes for the one character of unknown
+    gender in it (named or speaking there or in the paragraph before) with each narration
+    pronoun of a gender that none of the others there has; two votes, two to one, decide.
+    """
+    known = {c.id: c.gender for c in doc.analysis.characters if c.gender}
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for around, pronouns in _pronouns_by_paragraph(doc):
+        unknown = [c for c in around if c not in known]
+        if len(unknown) != 1:
+            continue
+        explained = {known[c] for c in around if c in known}
+        for gender, count in pronouns.items():
+            if gender not in explained:
+                votes[unknown[0]][gender] += count
+    found = {}
+    for character, counter in votes.items():
+        (gender, count), *rest = [*counter.most_common(), ("", 0)]
+        if count >= 2 and count >= 2 * rest[0][1]:
+            found[character] = gender
+    return found
+
+
+def pair_genders(
+    doc: Document, pairs: Iterable[frozenset[str]], genders: dict[str, str]
+) -> dict[frozenset[str], str]:
+    """What the pronouns say of two people together when neither gender is known: "FM"
+    when both she and he go unexplained where they are (only one can be each), "MM" or
+    "FF" when only one kind does, four times over. ``genders`` are the genders known."""
+    paragraphs = _pronouns_by_paragraph(doc)
+    found: dict[frozenset[str], str] = {}
+    for pair in pairs:
+        if len(pair) != 2 or any(c in genders for c in pair):
+            continue
+        total: Counter[str] = Counter()
+        for around, pronouns in paragraphs:
+            others = around - pair
+            if not pair <= around or any(o not in genders for o in others):
+                continue
+            explained = {genders[o] for o in others}
+            for gender, count in pronouns.items():
+                if gender not in explained:
+                    total[gender] += count
+        men, women = total["M"], total["F"]
+        if men >= 2 and women >= 2:
+            found[pair] = "FM"
+        elif men >= 4 and not women:
+            found[pair] = "MM"
+        elif women >= 4 and not men:
+            found[pair] = "FF"
+    return found
+
+
+def _pronouns_by_paragraph(doc: Document) -> list[tuple[set[str], Counter[str]]]:
+    """For each story paragraph: the characters there (named or speaking in it or in the
+    paragraph before) and its narration's third-person pronouns counted by gender."""
+    characters = {c.id for c in doc.analysis.characters}
+    present: dict[int, set[str]] = defaultdict(set)
+    for mention in doc.mentions:
+        if mention.character in characters:
+            present[mention.paragraph].add(mention.character)  # type: ignore[arg-type]
+    for quote in doc.analysis.quotes:
+        if quote.speaker in characters:
+            present[quote.paragraph].add(quote.speaker)  # type: ignore[arg-type]
+    quotes = sorted((q.start, q.end) for q in doc.analysis.quotes)
+    quote_starts = [start for start, _ in quotes]
+    found = []
+    for index, paragraph in enumerate(doc.analysis.paragraphs()):
+        pronouns: Counter[str] = Counter()
+        for match in _THIRD_PERSON.finditer(doc.text, paragraph.start, paragraph.end):
+            k = bisect.bisect_right(quote_starts, match.start()) - 1
+            if k >= 0 and quotes[k][0] <= match.start() < quotes[k][1]:
+                continue  # "I told her" in dialogue may be anyone
+            pronouns["M" if match.group(1) else "F"] += 1
+        found.append((present.get(index, set()) | present.get(index - 1, set()), pronouns))
     return found
 
 
@@ -437,6 +532,9 @@ class _Ties:
             return None  # told in dialogue: who did what to whom is the speaker's story
         mentions = self.in_sentence(cue)
         before = [m for m in mentions if m.end <= cue.start]
+        both = self._they(cue, before)
+        if both is not None:
+            return both
         # A mention inside the cue is its object ("cradled his cheek").
         after = [
             m
@@ -486,6 +584,31 @@ class _Ties:
                 return frozenset((subject.character, other))  # type: ignore[arg-type]
         return None
 
+    def _they(self, cue: Cue, before: list[Mention]) -> frozenset[str] | None:
+        """ "They argued", "the two of them had been friends": the two people of the scene,
+        when the narration of this paragraph and the one before names exactly two."""
+        clause_start = max(cue.sentence.start, cue.start - _REACH)
+        for match in _CLAUSE_BREAK.finditer(self.text, clause_start, cue.start):
+            clause_start = match.end()
+        if any(m.start >= clause_start for m in before):
+            return None
+        if not _THEY.match(self.text[clause_start : cue.start]):
+            return None
+        paragraph = cue.sentence.paragraph
+        k = bisect.bisect_left(self.starts, cue.start)
+        named: set[str] = set()
+        for mention in reversed(self.mentions[max(0, k - 60) : k]):
+            if mention.paragraph < paragraph - 1:
+                break
+            if not mention.in_quote and mention.kind != "pronoun":
+                named.add(mention.character)  # type: ignore[arg-type]
+        for mention in self.mentions[k : k + 60]:  # the rest of the paragraph
+            if mention.paragraph > paragraph:
+                break
+            if not mention.in_quote and mention.kind != "pronoun":
+                named.add(mention.character)  # type: ignore[arg-type]
+        return frozenset(named) if len(named) == 2 else None
+
     def _earlier_other(self, cue: Cue, subject: str | None, gender: str | None) -> str | None:
         k = bisect.bisect_left(self.starts, cue.sentence.start)
         others: list[str] = []
@@ -521,6 +644,9 @@ class _Ties:
                 possessor = mention
             break
         if possessor is None:
+            both = self._they(cue, [m for m in mentions if m.end <= cue.start])
+            if both is not None:
+                return both, bool(_ONCE.search(text[cue.sentence.start : cue.start]))
             return self._plural_subject(cue, mentions)
         gone = bool(_GONE.search(text[possessor.end : cue.start] + " "))
         # The relative: named right after ("her sister Emma", "her husband, Robert") ...

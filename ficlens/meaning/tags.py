@@ -13,10 +13,14 @@ that declares them. Vocabulary tags an author names in passing in the summary or
 vocabulary's name, with confidence 0.8.
 
 Inferred tags follow, with ``source`` "inferred": one rating, the archive warnings (or No
-Archive Warnings Apply), the categories (``ficlens.meaning.rating``), then freeform tags
-read off the cues (``ficlens.meaning.cues``: only cues that happened count, so "he
-wanted to kiss him" is Pining, not Kissing) and the relationships. Each rule asks for
-enough cues that one stray word does not make a tag; the confidence grows with the count.
+Archive Warnings Apply, never next to another warning), the categories
+(``ficlens.meaning.rating``), then freeform tags read off the cues
+(``ficlens.meaning.cues``: only cues that happened count, so "he wanted to kiss him" is
+Pining, not Kissing) and the relationships. Each rule asks for enough cues that one stray
+word does not make a tag; the confidence grows with the count. An inferred tag the story
+also declares is not listed twice: the declared tag keeps its place and gains the
+inferred evidence (``merge_inferred``), so the inferred rating is missing exactly when
+ficlens agrees with the declared one.
 """
 
 from __future__ import annotations
@@ -42,7 +46,12 @@ from ficlens.meaning.rating import (
     past_deaths,
     suggest_rating,
 )
-from ficlens.meaning.relationships import histories, relation_genders
+from ficlens.meaning.relationships import (
+    histories,
+    pair_genders,
+    pronoun_genders,
+    relation_genders,
+)
 from ficlens.model import Evidence, Tag
 
 _MAX_EVIDENCE = 3
@@ -102,15 +111,46 @@ def tags_stage(doc: Document) -> None:
         for t in declared
         if (entry := normalise(t.name)) is not None and entry.rating
     ]
+    analysis = doc.analysis
+    hints = {**pronoun_genders(doc), **relation_genders(doc, reader)}
+    known = {c.id: c.gender or hints.get(c.id) for c in analysis.characters}
+    romantic = [frozenset(r.characters) for r in analysis.relationships if r.kind == "romantic"]
+    couples = pair_genders(doc, romantic, {k: g for k, g in known.items() if g})
     inferred = [
         suggest_rating(doc, reader, markers),
         *archive_warnings(doc, reader),
-        *categories(
-            doc.analysis.relationships, doc.analysis.characters, relation_genders(doc, reader)
-        ),
+        *categories(analysis.relationships, analysis.characters, hints, couples),
         *freeform_tags(doc, reader),
     ]
-    doc.analysis.tags = declared + inferred
+    analysis.tags = declared + merge_inferred(declared, inferred)
+
+
+NO_WARNINGS = "No Archive Warnings Apply"
+
+
+def merge_inferred(declared: list[Tag], inferred: list[Tag]) -> list[Tag]:
+    """The inferred tags to list after the declared ones.
+
+    A tag is listed once: an inferred tag that the story declares too (the same name and
+    type) is folded into the declared one, which gains its evidence from the story (the
+    declared tag stays first-hand; ficlens agreeing adds no entry). And No Archive Warnings
+    Apply is not suggested next to an archive warning, declared or inferred: an author who
+    warns for a death has not written a story without warnings.
+    """
+    by_name = {(t.name.lower(), t.type): t for t in declared}
+    warned = any(t.type == "warning" and t.name != NO_WARNINGS for t in declared + inferred)
+    kept: list[Tag] = []
+    for tag in inferred:
+        if tag.type == "warning" and tag.name == NO_WARNINGS and warned:
+            continue
+        same = by_name.get((tag.name.lower(), tag.type))
+        if same is None:
+            kept.append(tag)
+            continue
+        limit = len(same.evidence) + _MAX_EVIDENCE
+        same.evidence = distinct_evidence([*same.evidence, *tag.evidence], limit)
+        same.confidence = max(same.confidence, tag.confidence)
+    return kept
 
 
 def declared_tags(doc: Document) -> list[Tag]:

@@ -430,3 +430,40 @@ def test_clues_two_fandoms_share_go_to_the_larger_with_less_confidence() -> None
     [sure] = doc.analysis.fandoms
     assert sure.name == "Sherlock (TV)"
     assert sure.confidence > 0.9
+
+
+CAMELOT_HUNT = """\
+Merlin trudged after Arthur through the woods outside Camelot, carrying the prince's
+pack, the prince's crossbow and, somehow, the prince's lunch.
+
+"Keep up, Merlin," Arthur said.
+
+"I am keeping up. You're the one who keeps stopping to look heroic."
+
+Arthur threw an apple at him. "Gwen packed us pie. Don't you dare drop it."
+
+By the stream they found the herbs Gaius had asked for, and Merlin picked them while
+Arthur pretended to keep watch.
+"""
+
+
+@pytest.mark.parametrize("written", ["BBC's Merlin", "Merlin BBC 2008", "Merlin (BBC)"])
+def test_a_declared_fandom_the_story_also_points_to_is_listed_once(pipeline, written) -> None:
+    analysis = pipeline(f"Fandom: {written}\n\n" + CAMELOT_HUNT)
+    check_evidence(analysis)
+    # The story alone says Merlin (TV); declared, it is the same fandom, listed once.
+    assert [(f.name, f.source) for f in pipeline(CAMELOT_HUNT).fandoms] == [
+        ("Merlin (TV)", "inferred")
+    ]
+    assert [(f.name, f.source) for f in analysis.fandoms] == [("Merlin (TV)", "declared")]
+    evidence = analysis.fandoms[0].evidence
+    assert evidence[0].text == written, "the declaration comes first"
+    story_start = analysis.text.index("Merlin trudged")
+    assert any(e.start >= story_start for e in evidence), "and the story's clues follow"
+
+
+def test_a_declared_fandom_with_other_words_than_qualifiers_is_not_merged(pipeline) -> None:
+    analysis = pipeline("Fandom: Merlin x Robin Hood\n\n" + CAMELOT_HUNT)
+    names = [(f.name, f.source) for f in analysis.fandoms]
+    # A crossover named in one line is not taken for one of its fandoms.
+    assert names == [("Merlin x Robin Hood", "declared"), ("Merlin (TV)", "inferred")]

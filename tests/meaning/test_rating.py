@@ -176,7 +176,96 @@ went on being loud.
 "Morning, Felix," she said.
 """
 
+MILD = """\
+Tom Ashby dropped the box on his foot and hopped around the kitchen.
+
+"Damn it," he said. "Bloody hell, that hurt."
+
+His sister Ellie Ashby laughed at him from the doorway. "What the hell are you doing?"
+
+"Moving a box. Damn thing weighs a ton."
+
+Ellie helped him carry it to the car, and they drove to the new flat with the radio on.
+"""
+
+BONES = """\
+The raider's club came down on Ivo Brand's arm and he heard the bone snap. Blood poured from
+his split lip. He swung his axe and felt the man's bones crunch under it, and then there was
+blood everywhere, pooling in the ruts of the road.
+
+Mara Tell dragged him behind the wagon. "Stay down," she said.
+
+"I'm fine," said Ivo, and fainted.
+"""
+
+NO_BONES = """\
+The raiders never came. Ivo Brand waited at the pass all day with Mara Tell; no bones
+snapped, and no blood poured anywhere but from Mara's thumb when she cut the bread.
+
+"Quiet day," Mara said.
+
+"Good," said Ivo. "I hate the other kind."
+"""
+
+SCENE = """\
+Nell Archer closed the bedroom door behind them, and Jonah Wilde laughed, nervous, as she
+pulled his jumper over his head.
+
+They undressed each other slowly. She kissed down his chest and he moaned against her
+shoulder, and when they were both naked they fell into bed together. They made love in the
+grey light from the window, his hands on her hips, her mouth on his neck.
+
+Afterwards they lay tangled in the sheets. "Stay," Nell said.
+
+"Always," said Jonah.
+"""
+
+NO_SCENE = """\
+Nell Archer and Jonah Wilde did not sleep together that night. They did not even undress;
+they fell asleep on the sofa in their coats, watching an old film, her head on his shoulder.
+
+In the morning Jonah made toast. "We should do that again," he said.
+
+"Watch a terrible film?" said Nell.
+"""
+
+REMEMBERED = """\
+Nell Archer and Jonah Wilde met for coffee ten years after university.
+
+"We slept together once," Jonah said. "Do you remember?"
+
+"The night of the leavers' ball," said Nell, and laughed. They had slept together once, and
+never again, and it had been a little awkward and very sweet.
+
+"Your hair was green," said Jonah.
+
+"Your hair was worse," said Nell. They talked until the café closed.
+"""
+
+COUPLE = """\
+Rosa Delgado came home late, soaked through, and found Sam Kerr asleep on the sofa with the
+cat on his chest.
+
+"Hey," Rosa said softly.
+
+Sam blinked awake. "You're back." He sat up, and the cat complained.
+
+She sat beside him, and he pulled her close and kissed her. Rosa kissed him back, and for a
+while neither of them said anything.
+
+"I love you," Sam said.
+
+"I know," said Rosa. "I love you too."
+"""
+
 STORIES = {
+    "mild": MILD,
+    "bones": BONES,
+    "no_bones": NO_BONES,
+    "scene": SCENE,
+    "no_scene": NO_SCENE,
+    "remembered": REMEMBERED,
+    "couple": COUPLE,
     "battle": BATTLE,
     "gore": GORE,
     "swearing": SWEARING,
@@ -292,6 +381,8 @@ PEOPLE = [
     person("cal", "M"),
     person("dev", "M"),
     person("vex", None),
+    person("eve", "F"),
+    person("zed", None),
 ]
 
 
@@ -302,10 +393,14 @@ PEOPLE = [
         ([("ann", "cal")], ["F/M"]),
         ([("cal", "dev")], ["M/M"]),
         ([("ann", "bea")], ["F/F"]),
-        ([("ann", "vex")], ["Other"]),
+        # An unknown gender is no category at all, not Other.
+        ([("ann", "vex")], []),
+        ([("ann", "vex"), ("bea", "dev")], ["F/M"]),
         ([("ann", "cal"), ("bea", "dev")], ["F/M"]),
         ([("ann", "cal"), ("cal", "dev")], ["F/M", "M/M", "Multi"]),
-        ([("ann", "cal"), ("ann", "dev")], ["F/M", "Multi"]),
+        # A love triangle of one kind is that kind; Multi wants several kinds or poly.
+        ([("ann", "cal"), ("ann", "dev")], ["F/M"]),
+        ([("ann", "bea"), ("bea", "eve"), ("ann", "eve")], ["F/F", "Multi"]),
     ],
 )
 def test_categories_from_romance_and_genders(
@@ -318,6 +413,22 @@ def test_categories_from_romance_and_genders(
     assert all(t.type == "category" and t.source == "inferred" for t in tags)
 
 
+def test_a_couple_read_off_the_pronouns_when_neither_gender_is_known() -> None:
+    relationships = [romance("vex", "zed")]
+    assert categories(relationships, PEOPLE) == []
+    tags = categories(relationships, PEOPLE, pairs={frozenset(("vex", "zed")): "FM"})
+    assert [t.name for t in tags] == ["F/M"]
+
+
+def test_a_remembered_romance_does_not_make_multi() -> None:
+    past = romance("ann", "dev")
+    past.on_page = False
+    tags = categories([romance("ann", "bea"), past], PEOPLE)
+    assert [t.name for t in tags] == ["F/F"]
+    # With no romance on the page, the remembered one gives the category.
+    assert [t.name for t in categories([past], PEOPLE)] == ["F/M"]
+
+
 def test_a_given_name_stands_in_for_unknown_pronouns() -> None:
     nora = Character(id="n", name="Nora Quinn", gender=None)
     will = Character(id="w", name="Captain William Abbott", gender=None)
@@ -328,3 +439,51 @@ def test_a_given_name_stands_in_for_unknown_pronouns() -> None:
 def test_category_of_the_stories() -> None:
     assert [t.name for t in inferred("explicit", "category")] != ["Gen"]
     assert [t.name for t in inferred("swearing", "category")] == ["Gen"]
+
+
+def test_mild_swearing_alone_is_general_audiences() -> None:
+    assert rating("mild").name == "General Audiences"
+    assert "Swearing" not in {t.name for t in inferred("mild", "freeform")}
+
+
+def test_bones_breaking_and_blood_pouring_make_mature() -> None:
+    found = rating("bones")
+    assert found.name == "Mature"
+    assert any("bone snap" in e.text for e in found.evidence)
+    assert "Graphic Depictions Of Violence" in warnings("bones")
+    # Said not to happen, the same words are no violence at all.
+    assert rating("no_bones").name == "General Audiences"
+    assert warnings("no_bones") == {"No Archive Warnings Apply"}
+
+
+def test_a_sex_scene_on_the_page_is_mature_or_more_and_a_denied_one_is_not() -> None:
+    found = rating("scene")
+    assert found.name in ("Mature", "Explicit")
+    assert any("made love" in e.text or "naked" in e.text for e in found.evidence)
+    assert rating("no_scene").name == "General Audiences"
+
+
+def test_sex_talked_about_or_remembered_is_teen_and_up() -> None:
+    found = rating("remembered")
+    assert found.name == "Teen And Up Audiences"
+    assert any("slept together" in e.text for e in found.evidence)
+
+
+def test_a_man_and_a_woman_kissing_are_f_m_even_when_her_pronouns_went_unresolved() -> None:
+    analysis = analysed("couple")
+    (couple,) = [r for r in analysis.relationships if r.kind == "romantic"]
+    rosa = next(c for c in analysis.characters if c.name.startswith("Rosa"))
+    assert rosa.id in couple.characters
+    assert [t.name for t in inferred("couple", "category")] == ["F/M"]
+
+
+def test_gore_that_is_only_threatened_is_not_mature() -> None:
+    text = (
+        'Ivo Brand leaned over the table. "Touch my horse again," he said, "and I will break '
+        "every bone in your body. I'll make the blood pour out of you.\"\n\n"
+        '"You wouldn\'t dare," said Mara Tell, and she took the reins anyway.\n'
+    )
+    analysis = Pipeline(disable=["fandoms", "arc"])(text)
+    (found,) = [t for t in analysis.tags if t.type == "rating"]
+    assert found.name == "Teen And Up Audiences"
+    assert "Graphic Depictions Of Violence" not in {t.name for t in analysis.tags}

@@ -332,3 +332,71 @@ def test_main_pairing_needs_one_pairing_to_stand_out() -> None:
     assert main_pairing([romantic("A/B", 0.9, on_page=False), romantic("C/D", 0.4)]) == "C/D"
     friends = Relationship(["a", "b"], "platonic", "A & B", True, 0.9)
     assert main_pairing([friends]) is None
+
+
+CHESS_RIVALS = """\
+Greta Voss had beaten Ingrid Salo at every chess tournament in the valley for six years,
+and Ingrid had never once congratulated her.
+
+"Lucky," Ingrid said, when Greta took her queen.
+
+"Skill," said Greta. "You wouldn't know."
+
+Ingrid glared at Greta across the board. At the prize-giving Ingrid insulted Greta's coat,
+and Greta insulted Ingrid's play, and the two of them argued on the steps of the town hall
+until the arbiter sent them both home.
+
+"You're a cheat," Ingrid snapped.
+
+"And you're a sore loser," Greta said. "Go home, Ingrid."
+
+The next spring Greta shoved past Ingrid at the registration desk without a word.
+"""
+
+BICKERING_FRIENDS = """\
+Lucy Fenn argued with Omar Reid about the film. Then Lucy argued with Omar about the pizza,
+and Omar argued with Lucy about whose turn it was to wash up.
+
+"You're a menace," Omar said.
+
+"You're a bigger one," said Lucy, and laughed.
+
+They had been best friends since primary school. Omar hugged Lucy when the film ended, and
+Lucy ruffled his hair.
+"""
+
+
+@pytest.mark.parametrize(
+    ("story", "a", "b", "kind"),
+    [
+        (CHESS_RIVALS, "Greta", "Ingrid", "antagonistic"),
+        (BICKERING_FRIENDS, "Lucy", "Omar", "platonic"),
+    ],
+)
+def test_rivals_are_antagonistic_and_bickering_friends_platonic(
+    story: str, a: str, b: str, kind: str
+) -> None:
+    analysis = pipeline()(story)
+    pair = between(analysis, a, b)
+    assert pair is not None and pair.kind == kind
+    for evidence in pair.evidence:
+        assert story[evidence.start : evidence.end] == evidence.text
+        assert re.search(KIND_WORDS[kind], evidence.text, re.I), evidence.text
+
+
+def test_three_quarrels_are_not_a_feud_but_insults_and_shoves_are() -> None:
+    story = BICKERING_FRIENDS.replace("They had been best friends since primary school. ", "")
+    story = story.replace("Omar hugged Lucy when the film ended, and\nLucy ruffled his hair.", "")
+    # Arguing about films and pizza, with nothing warm between them: still not enemies.
+    quarrels = between(pipeline()(story), "Lucy", "Omar")
+    assert quarrels is not None and quarrels.kind == "platonic"
+    hostile = story + "\nLucy insulted Omar. Omar shoved Lucy. Lucy glared at Omar.\n"
+    feud = between(pipeline()(hostile), "Lucy", "Omar")
+    assert feud is not None and feud.kind == "antagonistic"
+
+
+def test_they_as_the_subject_is_the_two_people_of_the_scene() -> None:
+    analysis = pipeline()(BICKERING_FRIENDS)
+    pair = between(analysis, "Lucy", "Omar")
+    assert pair is not None
+    assert any("best friends" in e.text for e in pair.evidence)

@@ -352,7 +352,12 @@ def test_declared_tags_are_kept_as_written_and_mapped() -> None:
     assert [e.text for e in first.evidence] == ["h/c"]
     assert text.index("Tags:") < first.evidence[0].start < text.index("Warnings:")
     mapped = next(t for t in analysis.tags if t.name == "Hurt/Comfort" and t.source == "declared")
-    assert mapped.evidence == first.evidence
+    # ficlens finds hurt/comfort in the story too: one tag, the declared one, whose
+    # evidence goes on from the note into the story.
+    assert mapped.evidence[0] == first.evidence[0]
+    assert len(mapped.evidence) > 1
+    assert all(e.start > text.index("Warnings:") for e in mapped.evidence[1:])
+    assert not [t for t in analysis.tags if t.name == "Hurt/Comfort" and t.source == "inferred"]
 
 
 def test_tags_named_in_an_authors_note_are_declared_unless_negated() -> None:
@@ -437,3 +442,78 @@ def test_the_stage_runs_on_a_story_with_nobody_in_it() -> None:
     names = [t.name for t in analysis.tags]
     assert names == ["General Audiences", "No Archive Warnings Apply", "Gen"]
     assert tags_module.freeform_tags.__doc__
+
+
+ICE = """\
+Owen Pike and his brother Rory Pike crossed the frozen lake at dawn. Rory went first, as he
+always did.
+
+"Careful," Owen said. "It's thin by the reeds."
+
+"I know," said Rory.
+
+The ice cracked under Rory with a sound like a gunshot. Owen threw himself flat and reached,
+and caught his sleeve, and lost it. Rory went under. When the men from the village came with
+ropes, Rory was dead. He died in the black water, and Owen knelt on the shore with his
+brother's body in his arms, screaming his name.
+"""
+
+SNOW = """\
+Owen Pike sat by the window and watched the snow. His brother Rory Pike came in with two
+mugs of cocoa.
+
+"Move up," said Rory.
+
+"Make me," said Owen, and they both laughed, and watched the snow together until dark.
+"""
+
+
+def warning_names(analysis: Analysis) -> list[tuple[str, str]]:
+    return [(t.name, t.source) for t in analysis.tags if t.type == "warning"]
+
+
+@pytest.mark.parametrize(
+    ("notes", "story", "warning"),
+    [
+        ("", ICE, ("Major Character Death", "inferred")),
+        ("A/N: heavy warning for mcd in this one, sorry.\n\n", SNOW, None),
+        ("Warnings: Major Character Death\n\n", SNOW, ("Major Character Death", "declared")),
+    ],
+)
+def test_no_archive_warnings_apply_never_stands_next_to_a_warning(
+    notes: str, story: str, warning: tuple[str, str] | None
+) -> None:
+    analysis = Pipeline(disable=["fandoms", "arc"])(notes + story)
+    found = warning_names(analysis)
+    assert any(name == "Major Character Death" for name, _ in found), found
+    if warning is not None:
+        assert warning in found
+    assert "No Archive Warnings Apply" not in {name for name, _ in found}
+
+
+def test_a_quiet_story_still_gets_no_archive_warnings_apply() -> None:
+    analysis = Pipeline(disable=["fandoms", "arc"])(SNOW)
+    assert warning_names(analysis) == [("No Archive Warnings Apply", "inferred")]
+
+
+def test_an_inferred_tag_equal_to_a_declared_one_is_listed_once() -> None:
+    text = "Rating: G\nCategory: Gen\nWarnings: none\n\n" + SNOW
+    analysis = Pipeline(disable=["fandoms", "arc"])(text)
+    keys = [(t.name, t.type) for t in analysis.tags]
+    assert len(keys) == len(set(keys)), keys
+    by_key = {(t.name, t.type): t for t in analysis.tags}
+    for key in (
+        ("General Audiences", "rating"),
+        ("Gen", "category"),
+        ("No Archive Warnings Apply", "warning"),
+    ):
+        assert by_key[key].source == "declared", key
+        assert by_key[key].confidence == 1.0
+    # The declared tag is shown where the notes declare it.
+    rating = by_key[("General Audiences", "rating")]
+    assert rating.evidence and rating.evidence[0].start < text.index("Owen")
+    # Where ficlens disagrees, both stay: a declared G over a story with a death.
+    disagree = Pipeline(disable=["fandoms", "arc"])("Rating: G\n\n" + ICE)
+    ratings = [(t.name, t.source) for t in disagree.tags if t.type == "rating"]
+    assert ratings[0] == ("General Audiences", "declared")
+    assert len(ratings) == 2 and ratings[1][1] == "inferred"
