@@ -14,6 +14,13 @@ exclusions, ranges, sorts), each run ``--repeat`` times after one warm-up, throu
 ``Library.search`` with facets and again without; the figures are p50 and p95 of the
 per-call wall times in milliseconds, over all queries, and the slowest queries.
 
+Search reads an in-memory index of the library (``ficlens/library/facet_index.py``),
+read from the second search of a process on and refreshed after each change; the search
+figures are taken with it read. ``first_search_ms`` is the first search of a process (in
+SQL alone, as ``ficlens search`` runs), ``index_build_ms`` reading the index,
+``refresh_after_add_ms`` and ``refresh_after_delete_ms`` a search right after one work is
+added and after it is deleted again (the library ends as it began, but for that work's id).
+
     PYTHONPATH=. python bench/bench_library.py [--works 100000] [--db PATH] [--keep]
         [--repeat 5] [--json]
 """
@@ -35,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ficlens import __version__
 from ficlens.library import open_library
+from ficlens.library.facet_index import index_for
 from ficlens.model import (
     Analysis,
     Chapter,
@@ -186,10 +194,40 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def timed(call) -> float:
+    started = time.perf_counter()
+    call()
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def index_figures(db: str, seed: int) -> dict[str, float]:
+    """The first search of a process (in SQL), reading the index, then a search after one
+    work is added and after it is deleted (the index catches up)."""
+    rng = random.Random(seed + 1)
+    words = vocabulary(rng, 4000)
+    cast = [(f"{given} Vent", (given, "Vent")) for given in NAMES[:6]]
+    fandoms = [{"name": "Fandom00", "characters": cast}]
+    with open_library(db) as library:
+        index = index_for(library.db)
+        assert index is not None
+        figures = {
+            "first_search_ms": timed(lambda: library.search("")),
+            "index_build_ms": timed(index.current),
+        }
+        added = library.add(*make_work(10**9, rng, words, fandoms)).work_id
+        figures["refresh_after_add_ms"] = timed(lambda: library.search(""))
+        library.delete(added)
+        figures["refresh_after_delete_ms"] = timed(lambda: library.search(""))
+    return figures
+
+
 def measure(db: str, repeat: int, facets: bool) -> tuple[list[float], dict[str, float]]:
     times: list[float] = []
     slowest: dict[str, float] = {}
     with open_library(db) as library:
+        index = index_for(library.db)
+        assert index is not None
+        index.current()  # read now, not in the background while searches are timed
         for query in QUERIES:
             library.search(query, facets=facets)  # warm-up
             runs = []
@@ -222,6 +260,7 @@ def main() -> int:
     if seconds is not None:
         figures["import_works_per_s"] = round(args.works / seconds, 1)
         figures["import_s"] = round(seconds, 1)
+    figures.update(index_figures(db, args.seed))
     for facets in (True, False):
         times, per_query = measure(db, args.repeat, facets)
         key = "with_facets" if facets else "without_facets"

@@ -1,4 +1,8 @@
-"""Facet counts over a result set: how many matching works carry each value.
+"""Facet counts over a result set in SQL: how many matching works carry each value.
+
+Search counts facets from its in-memory index (``facet_index``); this is the count in SQL
+alone, for a search before the index is read (a process's first) or where there can be
+none (an in-memory SQLite database).
 
 Every work's facet values are stored as integer pairs (``work_facets``) and each value
 keeps the number of works in the library that carry it (``facet_values.works``). So the
