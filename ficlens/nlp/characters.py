@@ -10,6 +10,7 @@ characters fit it ("Elliot" when the text shows Anne and Elizabeth Elliot).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -18,10 +19,14 @@ from ficlens.document import Document, Mention, Tokens
 from ficlens.model import Character
 from ficlens.nlp.lexicon import SPEECH_VERBS
 from ficlens.nlp.names import (
+    GREETINGS,
+    KINSHIP,
     NOT_NAMES,
     RANK_TITLES,
     TITLES,
     NameParts,
+    given_name_gender,
+    nicknames,
     normalise,
     parse,
     same_given,
@@ -49,6 +54,17 @@ _CAPITALISED = re.compile(r"^[A-Z][\w'’.-]*$")
 _RECENT_PARAGRAPHS = 3
 _COPULAS = frozenset({"was", "were", "had", "did", "became", "seemed", "lay", "stood"})
 _CONNECTORS = frozenset({"de", "van", "von", "der", "den", "du", "da", "di", "le", "la", "St."})
+# Tags that show a word is not a noun: "Revising" (VBG), "Tell" (VB), "Well" (UH, RB).
+_NOT_NOUN_TAGS = frozenset(
+    "VB VBD VBG VBN VBP VBZ MD UH RB RBR RBS IN DT CC WP WRB WDT PRP PRP$".split()
+)
+# Before a word of a kind, not a person's name: "a Time Lord", "every Weasley".
+_INDEFINITE = frozenset({"a", "an", "another", "every", "each", "any", "no"})
+# Before a thing's name more than a person's: "the Upside Down", "my Cloak", "Harry's Cloak".
+_DEFINITE = frozenset({"the", "my", "your", "his", "her", "its", "our", "their"})
+# How common in English a word must be (Zipf scale) to be taken for an ordinary word
+# when it starts a sentence ("Tell", "Ask"), if the text never uses it as a name.
+_COMMON_ZIPF = 5.0
 
 
 @dataclass
@@ -61,6 +77,8 @@ class _Surface:
     speech_adjacent: int = 0  # next to a verb of speech: "said Gwaine"
     acts: int = 0  # followed by a verb in the past tense: "Merlin stared"
     addressed: int = 0  # called by name inside a quotation: "Merlin, wait!"
+    kind: int = 0  # after "a", "every": "a Time Lord" is one of a kind, not a person
+    definite: int = 0  # after "the", "my": "the Upside Down" (a person rarely is "the X")
     in_quote_only: bool = True
     spans: list[tuple[int, int, int, bool]] = field(default_factory=list)  # start, end, para, q
 
@@ -195,12 +213,16 @@ def _collect_surfaces(
             entity_at.setdefault(tokens.start[k], (end, label))
             k += 1
     n = len(tokens)
+    ordinary = _OrdinaryWords(text, tokens, {s for s, _ in quote_spans}, entity_at)
     i = 0
     seen: set[tuple[int, int]] = set()
     while i < n:
         start = tokens.start[i]
         word = text[start : tokens.end[i]]
         is_title = word.lower().rstrip(".") in TITLES and _CAPITALISED.match(word)
+        if not is_title and ordinary.opens_with(i):
+            i += 1  # "Revising took all weekend", "Tell Hoseok": the name, if any, follows
+            continue
         if (tokens.tag[i] in _PROPER and _CAPITALISED.match(word)) or is_title:
             j = i + 1
             while (
@@ -246,6 +268,7 @@ def _collect_surfaces(
                 and _CAPITALISED.match(word)
                 and not inside_quote(tokens.start[k])
                 and (k == i + 1 or tokens.sent_start[k])
+                and not ordinary.opens_with(k)
             ):
                 _add(
                     text,
@@ -259,11 +282,143 @@ def _collect_surfaces(
                     entity_at,
                 )
     for start, end, label in tokens.entities:
-        if label == "PERSON" and (start, end) not in seen:
-            i = tokens.index_at(start)
-            j = tokens.index_at(end - 1) + 1
+        if label != "PERSON":
+            continue
+        i = tokens.index_at(start)
+        j = tokens.index_at(end - 1) + 1
+        while i < j and ordinary.opens_with(i):
+            i += 1  # "Tell Hoseok" read as one PERSON: Hoseok
+        if i < j and (tokens.start[i], end) not in seen:
+            start = tokens.start[i]
             _add(text, surfaces, start, end, tokens, i, j, inside_quote(start), entity_at)
     return surfaces
+
+
+class _OrdinaryWords:
+    """Capitalised words that open a sentence but are ordinary English words, not names.
+
+    At the start of a sentence every word has a capital, and the tagger often calls it a
+    proper noun ("Revising for the exam...", "Tell Hoseok I said hello"). The text itself
+    tells them apart: a name is used as a name in mid-sentence somewhere, while an
+    ordinary word shows up in lower case, or tagged as a verb, adverb or interjection; a
+    very common English word counts as ordinary when the text never uses it as a name.
+    A known given name ("Will", "Rose") is always a possible name.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        tokens: Tokens,
+        quote_openings: set[int],
+        entity_at: dict[int, tuple[int, str]],
+    ) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.quote_openings = quote_openings
+        self.named: set[str] = set()  # used as a name in mid-sentence
+        self.common: set[str] = set()  # in lower case, or tagged as no noun
+        for i in range(len(tokens)):
+            word = text[tokens.start[i] : tokens.end[i]]
+            lower = word.lower()
+            if word.islower() or tokens.tag[i] in _NOT_NOUN_TAGS:
+                self.common.add(lower)
+            elif (
+                tokens.tag[i] in _PROPER or entity_at.get(tokens.start[i], (0, ""))[1] == "PERSON"
+            ) and not self.initial(i):
+                self.named.add(lower)
+        self._read_again_in_lower_case(entity_at)
+
+    def _read_again_in_lower_case(self, entity_at: dict[int, tuple[int, str]]) -> None:
+        """Ask the tagger what a word at a sentence start is without its capital.
+
+        The capital alone makes the tagger say NNP ("Revising, Mina decided, ..."); in
+        lower case it reads a gerund or a verb. A name in lower case stays a noun, so
+        only other readings (and a gerund read as a noun: "-ing") count. Only words the
+        text never shows otherwise are asked about, a few sentences per text.
+        """
+        tokens, text = self.tokens, self.text
+        asked: dict[str, list[str]] = {}
+        for i in range(len(tokens)):
+            word = text[tokens.start[i] : tokens.end[i]]
+            lower = word.lower()
+            if (
+                not word[:1].isupper()
+                or not word.isalpha()
+                or len(word) < 3
+                or len(asked.get(lower, ())) >= 2
+                or lower in self.common
+                or lower in self.named
+                or lower in NOT_NAMES
+                or lower in TITLES
+                or given_name_gender(lower)
+                or lower in nicknames()
+                or not (
+                    tokens.tag[i] in _PROPER
+                    or entity_at.get(tokens.start[i], (0, ""))[1] == "PERSON"
+                )
+                or not self.initial(i)
+            ):
+                continue
+            end = i + 1
+            while (
+                end < len(tokens)
+                and end - i < 12
+                and tokens.paragraph[end] == tokens.paragraph[i]
+                and not tokens.sent_start[end]
+            ):
+                end += 1
+            sentence = text[tokens.start[i] : tokens.end[end - 1]]
+            asked.setdefault(lower, []).append(lower + sentence[len(word) :])
+        if not asked:
+            return
+        from ficlens.nlp.language import load_language
+
+        nlp = load_language()
+        keys = [lower for lower, sentences in asked.items() for _ in sentences]
+        docs = [nlp.make_doc(s) for sentences in asked.values() for s in sentences]
+        # The tagger alone, called directly: the shared pipeline is left as it is for
+        # whoever else is using it.
+        tagged = nlp.get_pipe("tagger").pipe(nlp.get_pipe("tok2vec").pipe(docs))
+        for lower, sdoc in zip(keys, tagged, strict=True):
+            tag = sdoc[0].tag_ if len(sdoc) else "NNP"
+            if tag in _NOT_NOUN_TAGS or (lower.endswith("ing") and tag == "NN"):
+                self.common.add(lower)
+
+    def initial(self, i: int) -> bool:
+        """Does token ``i`` open a sentence or a quotation?"""
+        tokens, text = self.tokens, self.text
+        k = i
+        while True:
+            if tokens.sent_start[k] or tokens.start[k] in self.quote_openings:
+                return True
+            if k == 0 or tokens.paragraph[k - 1] != tokens.paragraph[k]:
+                return True
+            before = text[tokens.start[k - 1] : tokens.end[k - 1]]
+            if before in ("“", "‘", "("):
+                return True
+            if any(ch.isalnum() for ch in before):
+                return False
+            k -= 1
+
+    def opens_with(self, i: int) -> bool:
+        """Is token ``i`` an ordinary word opening a sentence, so no part of a name?"""
+        word = self.text[self.tokens.start[i] : self.tokens.end[i]]
+        if not word[:1].isupper() or not word.isalpha():
+            return False
+        return self.initial(i) and _ordinary(word.lower(), self.named, self.common)
+
+
+def _ordinary(lower: str, named: set[str], common: set[str]) -> bool:
+    if lower in named or given_name_gender(lower) or lower in nicknames():
+        return False
+    return lower in common or _zipf(lower) >= _COMMON_ZIPF
+
+
+@functools.cache
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # loads its word list on first use
+
+    return zipf_frequency(word, "en")
 
 
 def _hyphen_joins(text: str, tokens: Tokens, j: int) -> bool:
@@ -294,6 +449,7 @@ def _add(
         not name
         or not name[0].isupper()
         or name.lower() in NOT_NAMES
+        or name.lower() in GREETINGS
         or any(ch.isdigit() for ch in name)
         or "&" in name
         or any(w.islower() and w not in _CONNECTORS for w in name.split()[1:])
@@ -324,6 +480,19 @@ def _add(
         surface.addressed += 1
     if not in_quote:
         surface.in_quote_only = False
+    before = [
+        text[tokens.start[k] : tokens.end[k]]
+        for k in (i - 1, i - 2)
+        if 0 <= k < len(tokens) and tokens.paragraph[k] == tokens.paragraph[i]
+    ]
+    if before and (before[0] in _INDEFINITE or before[0] in ("A", "An", "Another", "Every")):
+        surface.kind += 1
+    elif before and (
+        before[0].lower() in _DEFINITE
+        or tokens.tag[i - 1] == "POS"
+        or (tokens.tag[i - 1].startswith("JJ") and before[1:] and before[1].lower() == "the")
+    ):
+        surface.definite += 1
     surface.spans.append((start, end, tokens.paragraph[i] if i < len(tokens) else 0, in_quote))
 
 
@@ -344,6 +513,21 @@ def _is_person(name: str, surface: _Surface) -> bool:
     wait!") counts as a person against the labels.
     """
     parts = parse(name)
+    if surface.in_quote_only and name.lower() in KINSHIP:
+        # "Mum, she took two!", "Uncle, the salt?": said to a relative, not a name; the
+        # narration calling someone so ("said Gran") makes it one, as "Uncle Abel" is.
+        return False
+    if surface.kind and 2 * surface.kind >= surface.count and not surface.speech_adjacent:
+        return False  # "being a Time Lord": one of a kind, not a person
+    if (
+        not parts.title
+        and surface.definite == surface.count
+        and not surface.speech_adjacent + surface.addressed
+        and 2 * surface.acts < surface.count
+    ):
+        # "the Upside Down", "my Cloak": a person is "the X" only when they speak or keep
+        # acting ("the Demogorgon lunged"); a verb after a thing now and then is no sign.
+        return False
     if parts.title_only:
         return surface.count >= 2 or surface.speech_adjacent > 0
     if surface.speech_adjacent >= 2 or (surface.speech_adjacent and surface.acts):

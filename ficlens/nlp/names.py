@@ -120,6 +120,30 @@ NOT_NAMES = frozenset(
     paris england france america europe heaven hell earth sunday damn bloody hell shit fuck
     dear darling love sweetheart honey mate boss nay aye alas
     indeed pray hush hark hullo hallo bah pooh pshaw ugh whoa wow gosh golly blimey crikey
+    nobody somebody everybody anybody someone everyone anyone nothing something everything
+    hmm hm mm um uh er erm huh ooh oops ouch jeez geez gee yikes
+    """.split()
+)
+# Greetings said to someone: "Morning, Jude", "Goodnight, Wren". A word of these is never
+# a name, and one run into a name is not part of it ("Hey Jude" is Jude).
+GREETINGS = frozenset(
+    """
+    hey hi hiya hello hullo hallo howdy heya yo oi morning mornin afternoon evening night
+    nite goodnight g'night goodbye bye farewell cheers welcome congratulations congrats
+    greetings
+    """.split()
+)
+# What a family calls its members ("Mum", "Gran", "Hyung"): a word a speaker says to or
+# of a relative, not the relative's name. Inside dialogue alone it names nobody in
+# particular; the narration calling someone so ("said Gran") makes it that person's name.
+KINSHIP = frozenset(
+    """
+    mum mom mam ma mummy mommy mama mamma momma mother mater dad daddy pa papa pop pops
+    father pater gran granny grandma grandmother nan nana nanna gramps grandpa grandad
+    granddad grandfather gramma grampa uncle aunt auntie aunty sis sissy bro brother sister
+    cousin son hyung noona nuna oppa unnie eonni appa eomma umma halmeoni harabeoji
+    aniki onii-chan onii-san nii-san niisan oneesan onee-chan nee-san okaasan otousan
+    abuela abuelo nonna nonno oma opa babushka
     """.split()
 )
 
@@ -174,6 +198,10 @@ def normalise(surface: str) -> str:
     surface = re.sub(
         r"^(?:O|Oh|Ah|My|Dear|Dearest|Poor|Good|Old|Young|Little)\s+(?=[A-Z])", "", surface
     )
+    # A greeting run into the name: "Hey Jude", "Morning Jude", "Goodnight Wren".
+    first, _, rest = surface.partition(" ")
+    if rest[:1].isupper() and first.lower().rstrip(",!") in GREETINGS:
+        surface = rest
     return " ".join(surface.split()).strip(" ,.;:!?-—")
 
 
