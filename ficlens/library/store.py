@@ -459,7 +459,10 @@ def _insert_fandoms(
     facets: _FacetEntries,
 ) -> None:
     rows: dict[tuple[str, str], tuple[object, ...]] = {}
-    for name in analysis.work.declared.fandoms:
+    # The fandoms stage maps declared names to AO3's ("Merlin (BBC)" is "Merlin (TV)");
+    # the names as written stand in only when it did not run.
+    mapped = any(fandom.source == "declared" for fandom in analysis.fandoms)
+    for name in [] if mapped else analysis.work.declared.fandoms:
         rows.setdefault(
             (norm(name), "declared"), (work_id, name, norm(name), "declared", 1.0, "[]")
         )
