@@ -116,15 +116,23 @@ class RayEngine:
         slots: deque[int] = deque(i for i in range(self.size) for _ in range(_PER_ACTOR))
         in_flight: dict[Any, tuple[int, WorkInput]] = {}
         exhausted = False
+        solo: Any = None  # a retried work runs alone: if it kills its actor, only it fails
         while True:
-            while slots and (retry or not exhausted):
-                work = retry.popleft() if retry else next(pending, None)
-                if work is None:
-                    exhausted = True
-                    break
+            while slots and solo is None and (retry or not exhausted):
+                if retry:
+                    if in_flight:
+                        break  # let the others finish first
+                    work = retry.popleft()
+                else:
+                    work = next(pending, None)
+                    if work is None:
+                        exhausted = True
+                        break
                 index = slots.popleft()
                 ref = self._actors[index].analyze.remote(with_bytes(work))
                 in_flight[ref] = (index, work)
+                if attempts.get(work.work_id):
+                    solo = ref
             if not in_flight:
                 return
             ready, rest = ray.wait(list(in_flight), num_returns=1)
@@ -134,6 +142,8 @@ class RayEngine:
             for ref in ready:
                 index, work = in_flight.pop(ref)
                 slots.append(index)
+                if ref is solo:
+                    solo = None
                 try:
                     yield ray.get(ref)
                 except ray.exceptions.RayActorError:
