@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
+from meaning_stories import WIDOW
 
 from ficlens.meaning.rating import RATINGS, categories
 from ficlens.model import Analysis, Character, Evidence, Relationship, Tag
@@ -125,31 +126,6 @@ went on being loud.
 "Goodnight, Ruth," Felix called when the sky turned grey.
 
 "Morning, Felix," she said.
-"""
-
-WIDOW = """\
-Margaret Hale kept the shop open on Sundays now. Customers were few, but the bell over the
-door was better company than the silence upstairs.
-
-Her late husband, Robert Hale, had built the shelves himself, the summer they were
-married. Robert had died in the spring, four years ago, and Margaret still dusted his
-workbench every week.
-
-She remembered how Robert used to kiss her forehead before he opened the shutters.
-
-At noon the bell rang. Lucy Price, the girl from the bakery, came in with a loaf wrapped
-in paper.
-
-"Mum says you forgot to collect this," Lucy said.
-
-"Tell your mother she is a saint," Margaret said, and Lucy grinned.
-
-"Are you coming to the fair on Saturday, Mrs Hale?"
-
-"Perhaps," said Margaret. "If my knees allow it."
-
-Lucy laughed and went back out into the sun, and Margaret put the bread on the counter and
-went on with her dusting.
 """
 
 DECLARED_SMUT = """\

@@ -13,36 +13,11 @@ import re
 from functools import cache
 
 import pytest
+from meaning_stories import ROMANCE, WIDOW
 
 from ficlens.meaning.relationships import main_pairing, notation, sort_key
 from ficlens.model import Analysis, Character, Relationship
 from ficlens.pipeline import Pipeline
-
-ROMANCE = """\
-Rain hammered the windows of the little flat on Carver Street. Nora Quinn stood at the
-sink, washing the same mug for the third time, while Will Abbott dried the plates beside
-her.
-
-"You're quiet tonight," Will said.
-
-Nora put the mug down. "I've been thinking."
-
-"Dangerous." Will grinned at her. "About what?"
-
-She turned to face him. For a long moment she did not say anything, and Will waited, the
-tea towel forgotten in his hands. Then Nora reached up and cradled his cheek.
-
-"I love you," she said. "I have for ages."
-
-Will stared at her. Then he kissed her, slowly, and Nora kissed him back.
-
-Later, Nora's sister Iris knocked at the door. Iris hugged Nora and rolled her eyes at
-Will.
-
-"Finally," Iris said to Will. "She talked about you for years."
-
-Will laughed. "I didn't know."
-"""
 
 ALMOST = """\
 Priya Shah and Hannah Cole had shared a desk at the observatory for two years. Every night
@@ -66,31 +41,6 @@ kissing her too. She almost reached for Priya's hand. She didn't.
 "Coffee?" Hannah asked.
 
 "Strong," said Priya, and they both laughed.
-"""
-
-WIDOW = """\
-Margaret Hale kept the shop open on Sundays now. Customers were few, but the bell over the
-door was better company than the silence upstairs.
-
-Her late husband, Robert Hale, had built the shelves himself, the summer they were
-married. Robert had died in the spring, four years ago, and Margaret still dusted his
-workbench every week.
-
-She remembered how Robert used to kiss her forehead before he opened the shutters.
-
-At noon the bell rang. Lucy Price, the girl from the bakery, came in with a loaf wrapped
-in paper.
-
-"Mum says you forgot to collect this," Lucy said.
-
-"Tell your mother she is a saint," Margaret said, and Lucy grinned.
-
-"Are you coming to the fair on Saturday, Mrs Hale?"
-
-"Perhaps," said Margaret. "If my knees allow it."
-
-Lucy laughed and went back out into the sun, and Margaret put the bread on the counter and
-went on with her dusting.
 """
 
 RIVALS = """\

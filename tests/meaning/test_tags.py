@@ -11,6 +11,7 @@ from collections import Counter
 from functools import cache
 
 import pytest
+from meaning_stories import ROMANCE
 
 from ficlens.meaning import tags as tags_module
 from ficlens.meaning.tags import normalise, vocabulary
@@ -82,32 +83,6 @@ Christmas, the apology she never made.
 
 Later, Asha drove her home and made her tea, and sat with her on the sofa until it was
 dark, and Clara cried again, quietly, and was not alone.
-"""
-
-ROMANCE = """\
-Rain hammered the windows of the little flat on Carver Street. Nora Quinn stood at the
-sink, washing the same mug for the third time, while Will Abbott dried the plates beside
-her.
-
-"You're quiet tonight," Will said.
-
-Nora put the mug down. "I've been thinking."
-
-"Dangerous." Will grinned at her. "About what?"
-
-She turned to face him. For a long moment she did not say anything, and Will waited, the
-tea towel forgotten in his hands. Then Nora reached up and cradled his cheek.
-
-"I love you," she said. "I have for ages."
-
-Will stared at her. Then he kissed her, slowly, and Nora kissed him back.
-
-Later, Nora's sister Iris knocked at the door. Iris hugged Nora and rolled her eyes at
-Will.
-
-"Finally," Iris said to Will. "She talked about you for years."
-
-Will laughed. "I didn't know."
 """
 
 DECLARED = """\
