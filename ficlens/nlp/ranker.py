@@ -49,6 +49,7 @@ _BASE: tuple[str, ...] = (
     "prev1_only_quotes",
     "prev2_only_quotes",
     "addressed_by_prev",
+    "addressed_by_next",
     "narration_before_in_paragraph",
     "narration_after_in_paragraph",
     "first_in_paragraph",
@@ -142,7 +143,14 @@ def choices(
         candidates = _candidates(context, turn, history)
         if not candidates:
             continue
-        vectors = [_features(context, turn, history, c, candidates) for c in candidates]
+        # The reply often names whoever spoke: "Yes, Anne."
+        following = ordered[n + 1] if n + 1 < len(ordered) else None
+        answered = (
+            following.addressed
+            if following is not None and following.quote.paragraph - turn.quote.paragraph <= 1
+            else ()
+        )
+        vectors = [_features(context, turn, history, c, candidates, answered) for c in candidates]
         choice = Choice(turn.quote.id, candidates, vectors)
         out.append(choice)
         if decide is not None:
@@ -178,7 +186,12 @@ def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
 
 
 def _features(
-    context: _Context, turn: Any, history: list[Any], candidate: str, candidates: list[str]
+    context: _Context,
+    turn: Any,
+    history: list[Any],
+    candidate: str,
+    candidates: list[str],
+    answered: tuple[str, ...] = (),
 ) -> list[float]:
     f = [0.0] * len(_BASE)
 
@@ -213,6 +226,8 @@ def _features(
         put("prev2_only_quotes")
     if history and candidate in history[0].addressed and history[0].speaker != candidate:
         put("addressed_by_prev")
+    if candidate in answered:
+        put("addressed_by_next")
 
     here = [m for m in context.by_paragraph.get(paragraph, ()) if m.character == candidate]
     if any(m.start < quote.start for m in here):
