@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from meaning_stories import WIDOW
+from meaning_stories import TALK, WIDOW
 
 from ficlens.meaning.rating import RATINGS, categories
 from ficlens.model import Analysis, Character, Evidence, Relationship, Tag
@@ -106,26 +106,6 @@ afterwards, sticky and laughing.
 "Six months," Jonah said.
 
 "Worth it," said Mira, and kissed him again.
-"""
-
-QUIET = """\
-Felix Grant ran the night desk at the Harbour Hotel, and Ruth Adler ran the kitchen below
-it. At three in the morning they were the only two people awake in the building.
-
-"Any complaints?" Ruth asked, setting down a plate of toast.
-
-"Room nine wants to know why the sea is so loud," said Felix.
-
-"Tell room nine it's the sea."
-
-Felix smiled. "I did. He asked me to turn it down."
-
-Ruth laughed and went back to her ovens, and Felix went back to his ledger, and the sea
-went on being loud.
-
-"Goodnight, Ruth," Felix called when the sky turned grey.
-
-"Morning, Felix," she said.
 """
 
 DECLARED_SMUT = """\
@@ -247,7 +227,7 @@ STORIES = {
     "swearing": SWEARING,
     "survival": SURVIVAL,
     "explicit": EXPLICIT,
-    "quiet": QUIET,
+    "quiet": TALK,
     "widow": WIDOW,
     "declared_smut": DECLARED_SMUT,
 }

@@ -13,35 +13,11 @@ import re
 from functools import cache
 
 import pytest
-from meaning_stories import ROMANCE, WIDOW
+from meaning_stories import PINING, ROMANCE, TALK, WIDOW
 
 from ficlens.meaning.relationships import main_pairing, notation, sort_key
 from ficlens.model import Analysis, Character, Relationship
 from ficlens.pipeline import Pipeline
-
-ALMOST = """\
-Priya Shah and Hannah Cole had shared a desk at the observatory for two years. Every night
-they argued about coffee, and every night Priya won.
-
-"You take it too strong," Hannah said.
-
-"You take it too weak," said Priya.
-
-Hannah looked at her across the telescope mount and wanted to kiss her. She did not kiss
-her. She did not even move. If she kissed Priya now, Hannah thought, she would ruin
-everything.
-
-"What?" Priya asked.
-
-"Nothing," said Hannah. "Your star is setting."
-
-Priya turned back to the eyepiece, and Hannah wondered whether Priya ever thought about
-kissing her too. She almost reached for Priya's hand. She didn't.
-
-"Coffee?" Hannah asked.
-
-"Strong," said Priya, and they both laughed.
-"""
 
 RIVALS = """\
 Dominic Vane and Oliver Reyes had hated each other since the first day of term. Nobody at
@@ -77,29 +53,9 @@ When Jamie came back, he handed her the bigger portion. "You drove," he said.
 "I did," said Edith. "Thank you, love."
 """
 
-TALK = """\
-Felix Grant ran the night desk at the Harbour Hotel, and Ruth Adler ran the kitchen below
-it. At three in the morning they were the only two people awake in the building.
-
-"Any complaints?" Ruth asked, setting down a plate of toast.
-
-"Room nine wants to know why the sea is so loud," said Felix.
-
-"Tell room nine it's the sea."
-
-Felix smiled. "I did. He asked me to turn it down."
-
-Ruth laughed and went back to her ovens, and Felix went back to his ledger, and the sea
-went on being loud.
-
-"Goodnight, Ruth," Felix called when the sky turned grey.
-
-"Morning, Felix," she said.
-"""
-
 STORIES = {
     "romance": ROMANCE,
-    "almost": ALMOST,
+    "almost": PINING,
     "widow": WIDOW,
     "rivals": RIVALS,
     "family": FAMILY,

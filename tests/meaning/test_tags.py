@@ -11,7 +11,7 @@ from collections import Counter
 from functools import cache
 
 import pytest
-from meaning_stories import ROMANCE
+from meaning_stories import PINING, ROMANCE
 
 from ficlens.meaning import tags as tags_module
 from ficlens.meaning.tags import normalise, vocabulary
@@ -34,30 +34,6 @@ Theo's eyes filled with tears. He tried to blink them away and failed.
 "Hey. It's okay," Sam said gently. "I've got you." He held Theo close until the shaking
 stopped, and then he made tea, and Theo fell asleep on his shoulder before it was cool
 enough to drink.
-"""
-
-PINING = """\
-Priya Shah and Hannah Cole had shared a desk at the observatory for two years. Every night
-they argued about coffee, and every night Priya won.
-
-"You take it too strong," Hannah said.
-
-"You take it too weak," said Priya.
-
-Hannah looked at her across the telescope mount and wanted to kiss her. She did not kiss
-her. She did not even move. If she kissed Priya now, Hannah thought, she would ruin
-everything.
-
-"What?" Priya asked.
-
-"Nothing," said Hannah. "Your star is setting."
-
-Priya turned back to the eyepiece, and Hannah wondered whether Priya ever thought about
-kissing her too. She almost reached for Priya's hand. She didn't.
-
-"Coffee?" Hannah asked.
-
-"Strong," said Priya, and they both laughed.
 """
 
 GRIEF = """\
