@@ -580,6 +580,27 @@ def default_analyse(text: str) -> Analysis:
     return analyze_text(text)
 
 
+def match_quotations(
+    text: str, quotes: Sequence[Quote], quotations: Sequence[GoldQuotation]
+) -> dict[int, set[int]]:
+    """Gold quotation index -> indexes into ``quotes`` of the predicted quotes it matches.
+
+    Both sides are cut into paragraph pieces of their cores, and pieces are matched with the
+    quote evaluation's lenient rule (one to one, greedy)."""
+    owner: dict[SpanT, int] = {}
+    for qi, q in enumerate(quotes):
+        for piece in normalise(text, [(q.start, q.end)]):
+            owner.setdefault(piece, qi)
+    pieces = list(owner)
+    gold_pieces: list[tuple[SpanT, int]] = sorted(
+        (piece, gi) for gi, g in enumerate(quotations) for piece in normalise(text, g.spans)
+    )
+    matched: dict[int, set[int]] = {}
+    for i, j in match(pieces, [p for p, _ in gold_pieces], lenient_ok):
+        matched.setdefault(gold_pieces[j][1], set()).add(owner[pieces[i]])
+    return matched
+
+
 def evaluate_prediction(doc: EvalDoc, analysis: Analysis, seconds: float = 0.0) -> DocResult:
     """Compare one document's predicted speakers and addressees with the gold ones."""
     text = doc.text
@@ -589,19 +610,8 @@ def evaluate_prediction(doc: EvalDoc, analysis: Analysis, seconds: float = 0.0) 
     quotes = [q for q in analysis.quotes if q.speech]
     effective = _effective(quotes)
 
-    # Pieces (paragraph-cut cores) of predicted quotes and gold quotations, with owners.
-    pred_owner: dict[SpanT, int] = {}
-    for qi, q in enumerate(quotes):
-        for piece in normalise(text, [(q.start, q.end)]):
-            pred_owner.setdefault(piece, qi)
-    pred_pieces = list(pred_owner)
     quotations = gold_quotations(doc.quotes)
-    gold_pieces: list[tuple[SpanT, int]] = sorted(
-        (piece, gi) for gi, g in enumerate(quotations) for piece in normalise(text, g.spans)
-    )
-    matched: dict[int, set[int]] = {}
-    for i, j in match(pred_pieces, [p for p, _ in gold_pieces], lenient_ok):
-        matched.setdefault(gold_pieces[j][1], set()).add(pred_owner[pred_pieces[i]])
+    matched = match_quotations(text, quotes, quotations)
 
     def mapped(pred_id: str) -> str:
         gold_id = mapping.get(pred_id)

@@ -33,7 +33,6 @@ import numpy as np
 
 from ficlens.document import Document
 from ficlens.eval.data import EvalDoc
-from ficlens.eval.quotes import lenient_ok, match, normalise
 from ficlens.eval.speakers import (
     GoldIndex,
     SpeakerCounts,
@@ -42,6 +41,7 @@ from ficlens.eval.speakers import (
     gold_quotations,
     load_docs,
     map_characters,
+    match_quotations,
 )
 from ficlens.model import Analysis, Source
 from ficlens.nlp import speakers
@@ -74,24 +74,13 @@ def analyse_to_coref(eval_doc: EvalDoc, stages: Sequence) -> Document:
 
 def gold_speakers(eval_doc: EvalDoc, document: Document) -> dict[int, str | None]:
     """Predicted quote id -> the gold character id of the gold quotation it matches."""
-    text = eval_doc.text
     index = GoldIndex(eval_doc.corpus, gold_characters(eval_doc))
     quotes = [q for q in document.analysis.quotes if q.speech]
-    owner: dict[tuple[int, int], int] = {}
-    for q in quotes:
-        for piece in normalise(text, [(q.start, q.end)]):
-            owner.setdefault(piece, q.id)
-    pieces = list(owner)
     quotations = gold_quotations(eval_doc.quotes)
-    gold_pieces = sorted(
-        (piece, g)
-        for g, quotation in enumerate(quotations)
-        for piece in normalise(text, quotation.spans)
-    )
     out: dict[int, str | None] = {}
-    for i, j in match(pieces, [p for p, _ in gold_pieces], lenient_ok):
-        quotation = quotations[gold_pieces[j][1]]
-        out.setdefault(owner[pieces[i]], index.resolve(quotation.speaker))
+    for g, owners in match_quotations(eval_doc.text, quotes, quotations).items():
+        for qi in owners:
+            out.setdefault(quotes[qi].id, index.resolve(quotations[g].speaker))
     return out
 
 
