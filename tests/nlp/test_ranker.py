@@ -109,3 +109,13 @@ def test_fit_learns_which_feature_marks_the_speaker() -> None:
     x = np.zeros((3, len(FEATURES)))
     x[2, marker] = 1.0
     assert ranker.rank(Choice(0, ["a", "b", "c"], x.tolist()))[0] == "c"
+
+
+def test_training_without_the_evaluation_data_is_a_one_line_error(tmp_path, capsys) -> None:
+    from ficlens.eval.train_speakers import main
+
+    out = tmp_path / "model.json"
+    assert main(["--data", str(tmp_path / "missing"), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "evaluation data not found" in err
+    assert not out.exists()
