@@ -25,6 +25,11 @@ SPEECH_VERBS: frozenset[str] = frozenset(
     ordered orders commanded commands urged urges prompted prompts corrected corrects
     mused muses wondered wonders thought thinks reflected reflects responded responds
     chimed chimes piped pipes intoned intones quipped quips ventured ventures
-    murmured muttered went goes
+    murmured muttered went goes inquired inquires enquired enquires rejoined rejoins
+    returned interposed interposes pursued resumed resumes persisted remonstrated
+    acquiesced assented concluded ejaculated thundered queried supplied asserted
+    faltered entreated hazarded advised bawled submitted instructed quavered objected
+    interjected blurted spluttered sputtered stormed soothed reasoned reminded
+    cautioned chided scolded whined yelped snarled jeered recited gushed
     """.split()
 )

@@ -213,7 +213,9 @@ def _explicit(
         if tokens.start[i] >= quote.end:
             window.append(i)
         i += 1
-    hit = _tag_in(doc, window, mentions, starts, characters, quote)
+    hit = _tag_in(doc, window, mentions, starts, characters, quote) or _answer_tag(
+        doc, quote, mentions, starts, after_quote
+    )
     if hit:
         return hit
     # Narration before it: "Merlin said, ..." / "He turned to her and said: ..."
@@ -248,6 +250,38 @@ def _explicit(
     return None
 
 
+# "...," was Mary's answer. / "...," was his reply.
+_ANSWER_VERB = re.compile(r"[\s,]*(?:was|were|came)\s+", re.IGNORECASE)
+_ANSWER_NOUN = re.compile(
+    r"(?:\w+\s+)?(?:answer|reply|rejoinder|response|retort|remark|observation|comment|"
+    r"reasoning|question|exclamation|cry|greeting|advice|thought|verdict|explanation)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _answer_tag(
+    doc: Document, quote: Quote, mentions: list[Mention], starts: list[int], limit: int
+) -> tuple[str | None, str] | None:
+    """A possessive tag after the quotation: "was Mary's answer", "was his reply"."""
+    text = doc.text
+    verb = _ANSWER_VERB.match(text, quote.end, limit)
+    if verb is None:
+        return None
+    at = verb.end()
+    pronoun = re.match(r"(his|her)\s+", text[at:limit], re.IGNORECASE)
+    if pronoun is not None:
+        if _ANSWER_NOUN.match(text, at + pronoun.end(), limit):
+            return f"{_PENDING}{PRONOUN_GENDER[pronoun.group(1).lower()]}:", "anaphoric"
+        return None
+    mention = _mention_at(mentions, starts, at)
+    if mention is None or mention.character is None or mention.kind == "pronoun":
+        return None
+    owner = re.match(r"['’]s\s+", text[mention.end : limit])
+    if owner is not None and _ANSWER_NOUN.match(text, mention.end + owner.end(), limit):
+        return mention.character, "explicit"
+    return None
+
+
 def _lead_in(
     doc: Document,
     quote: Quote,
@@ -260,7 +294,12 @@ def _lead_in(
     assert tokens is not None
     previous = doc.analysis.paragraphs()[quote.paragraph - 1]
     tail = doc.text[previous.start : previous.end].rstrip()
-    if not tail.endswith((":", "--", "—", ",", "–")):
+    last_words = [w.lower() for w in tail.split()[-2:]]
+    ends_in_verb = bool(last_words) and (
+        last_words[-1] in SPEECH_VERBS
+        or (last_words[0] in SPEECH_VERBS and last_words[-1].endswith("ly"))  # said quietly
+    )
+    if not tail.endswith((":", "--", "—", ",", "–")) and not ends_in_verb:
         return None
     if any(
         q.paragraph == quote.paragraph - 1 and q.end >= previous.end - 3
@@ -278,11 +317,51 @@ def _lead_in(
     hit = _tag_in(doc, window, mentions, starts, characters, quote)
     if hit:
         return hit
+    if window and _ends_with_speech_verb(doc, window):
+        # "Willoughby, who, rousing himself ..., started up and said:" - the subject of
+        # the sentence, however far back it is.
+        hit = _sentence_subject(doc, window[-1], mentions, starts)
+        if hit:
+            return hit
     lo = bisect.bisect_left(starts, tokens.start[window[0]]) if window else 0
     hi = bisect.bisect_left(starts, previous.end)
     for mention in mentions[lo:hi]:  # "Here Anne spoke--": the sentence's first character
         if not mention.in_quote and mention.character is not None:
             return mention.character, "beat"
+    return None
+
+
+def _ends_with_speech_verb(doc: Document, window: list[int]) -> bool:
+    """The last words before the closing mark are a speech verb ("and said, quietly:")."""
+    tokens = doc.tokens
+    assert tokens is not None
+    words = [doc.text[tokens.start[k] : tokens.end[k]].lower() for k in window[-4:]]
+    return any(word in SPEECH_VERBS for word in words)
+
+
+def _sentence_subject(
+    doc: Document, last: int, mentions: list[Mention], starts: list[int]
+) -> tuple[str | None, str] | None:
+    """The first character the sentence ending at token ``last`` names as a subject."""
+    tokens = doc.tokens
+    assert tokens is not None
+    first = last
+    while first > 0 and not tokens.sent_start[first] and last - first < 80:
+        first -= 1
+    text = doc.text
+    lo = bisect.bisect_left(starts, tokens.start[first])
+    hi = bisect.bisect_left(starts, tokens.end[last])
+    for mention in mentions[lo:hi]:
+        if mention.in_quote or mention.character is None:
+            continue
+        word = mention.text.lower()
+        if mention.kind == "pronoun" and word not in ("he", "she"):
+            continue
+        if _after_preposition(doc, tokens.index_at(mention.start)):
+            continue
+        if text[mention.end : mention.end + 3].lstrip()[:2] in ("'s", "’s"):
+            continue
+        return mention.character, "anaphoric" if mention.kind == "pronoun" else "explicit"
     return None
 
 
@@ -318,6 +397,8 @@ def _tag_in(
                 if mention is not None and mention.character is not None:
                     return mention.character, "anaphoric"
                 return f"{_PENDING}{PRONOUN_GENDER[pronoun]}:", "anaphoric"
+            if mention is not None and mention.kind == "pronoun":
+                continue  # "pressed her hand and replied": "her" is no subject
             if mention is not None and mention.character is not None and not mention.in_quote:
                 return mention.character, "explicit"
             if pronoun == "i" and not (mention is not None and mention.in_quote):

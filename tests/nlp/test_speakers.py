@@ -118,6 +118,19 @@ TAGS = [
     ("X whispered", 'Jim reached for the poker. "Don\'t move," Spock whispered.', "Spock"),
     ("X purred", 'Uhura watched Spock edge closer. "Here, mousey," Jim purred.', "Jim"),
     ("X apologised", 'Spock caught the mouse and Jim laughed. "Sorry," Uhura apologised.', "Uhura"),
+    ("inquired X", 'Uhura nudged Jim. "Is it dead?" inquired Spock.', "Spock"),
+    ("rejoined X", 'Spock looked at Jim. "Only stunned," rejoined Uhura.', "Uhura"),
+    ("X interposed", 'Uhura frowned at Spock. "Let it go," Jim interposed.', "Jim"),
+    (
+        "was X's answer",
+        'Spock held the mouse out to Jim. "Not in my quarters," was Uhura\'s answer.',
+        "Uhura",
+    ),
+    (
+        "X pressed her hand and replied",
+        "Uhura took Spock's sleeve; Jim pressed her hand and replied, \"It stays with me.\"",
+        "Jim",
+    ),
 ]
 
 
@@ -135,6 +148,25 @@ CAPITALISED_TAG = (
     '"What are you doing here?" Molly asked.\n\n'
     'Molly waited. "I don\'t know..." He mumbled, and looked at the ceiling.\n\n'
 )
+
+
+LEAD_IN = (
+    "Jim, Spock and Uhura waited out the blizzard in the cold common room.\n\n"
+    "Jim, who had been pacing by the window for the better part of an hour while the "
+    "others played chess in silence, turned at last towards Uhura, and said quietly\n\n"
+    '"We should sleep in shifts."\n\n'
+    "Spock looked up from the board.\n\n"
+    "Uhura laid her cards down and replied:\n\n"
+    '"I will take the first."\n\n'
+)
+
+
+def test_a_tag_that_ends_the_paragraph_before_gives_the_next_ones_speaker() -> None:
+    # The subject is far from the verb ("Jim, who had been ..., turned ... and said"), and
+    # the last name before "said" is the one he turned to.
+    analysis = analysed(LEAD_IN)
+    assert_said(analysis, "We should sleep in shifts.", "Jim")
+    assert_said(analysis, "I will take the first.", "Uhura")
 
 
 def test_a_capitalised_tag_after_the_closing_mark() -> None:
