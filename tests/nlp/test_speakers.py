@@ -128,7 +128,7 @@ TAGS = [
     ),
     (
         "X pressed her hand and replied",
-        "Uhura took Spock's sleeve; Jim pressed her hand and replied, \"It stays with me.\"",
+        'Uhura took Spock\'s sleeve; Jim pressed her hand and replied, "It stays with me."',
         "Jim",
     ),
 ]
