@@ -50,6 +50,8 @@ _BASE: tuple[str, ...] = (
     "prev2_only_quotes",
     "addressed_by_prev",
     "addressed_by_next",
+    "next_tag_odd",
+    "next_tag_even",
     "narration_before_in_paragraph",
     "narration_after_in_paragraph",
     "first_in_paragraph",
@@ -150,7 +152,10 @@ def choices(
             if following is not None and following.quote.paragraph - turn.quote.paragraph <= 1
             else ()
         )
-        vectors = [_features(context, turn, history, c, candidates, answered) for c in candidates]
+        anchor = _next_tagged(ordered, n)
+        vectors = [
+            _features(context, turn, history, c, candidates, answered, anchor) for c in candidates
+        ]
         choice = Choice(turn.quote.id, candidates, vectors)
         out.append(choice)
         if decide is not None:
@@ -168,6 +173,20 @@ def _history(ordered: Sequence[Any], n: int) -> list[Any]:
         paragraph = earlier.quote.paragraph
         out.append(earlier)
     return out
+
+
+def _next_tagged(ordered: Sequence[Any], n: int) -> tuple[str, int] | None:
+    """The speaker of the next turn of this conversation that a tag names, and how many
+    turns ahead it is: in a run of bare quotations, every other one is theirs."""
+    paragraph = ordered[n].quote.paragraph
+    for k in range(n + 1, min(len(ordered), n + 12)):
+        later = ordered[k]
+        if later.quote.paragraph - paragraph > _GAP:
+            return None
+        paragraph = later.quote.paragraph
+        if later.how in ("explicit", "anaphoric") and later.speaker:
+            return later.speaker, k - n
+    return None
 
 
 def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
@@ -192,6 +211,7 @@ def _features(
     candidate: str,
     candidates: list[str],
     answered: tuple[str, ...] = (),
+    anchor: tuple[str, int] | None = None,
 ) -> list[float]:
     f = [0.0] * len(_BASE)
 
@@ -228,6 +248,8 @@ def _features(
         put("addressed_by_prev")
     if candidate in answered:
         put("addressed_by_next")
+    if anchor is not None and anchor[0] == candidate:
+        put("next_tag_even" if anchor[1] % 2 == 0 else "next_tag_odd")
 
     here = [m for m in context.by_paragraph.get(paragraph, ()) if m.character == candidate]
     if any(m.start < quote.start for m in here):
