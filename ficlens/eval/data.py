@@ -104,6 +104,8 @@ class EvalDoc:
     text: str
     quotes: list[GoldQuote] = field(default_factory=list)
     characters: list[GoldCharacter] = field(default_factory=list)
+    # LitBank: the entity that says "I" in the narration (outside quotations), if any.
+    narrator: str | None = None
 
 
 def find_eval_root(explicit: str | os.PathLike[str] | None = None) -> Path | None:
@@ -376,17 +378,28 @@ def _read_rows(path: Path) -> list[list[str]]:
     ]
 
 
-def _litbank_characters(coref_ann: Path, detok: Detokenized) -> list[GoldCharacter]:
-    """People of the coreference layer with at least one proper-name mention."""
+_FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
+_NARRATOR_MIN = 3
+
+
+def _litbank_characters(
+    coref_ann: Path, detok: Detokenized, quotes: list[GoldQuote]
+) -> tuple[list[GoldCharacter], str | None]:
+    """People of the coreference layer with at least one proper-name mention, and the
+    narrator: the person entity with the most first-person mentions outside quotations."""
     rows = _read_rows(coref_ann)
+    spans = [(q.start, q.end) for q in quotes]
     mentions: dict[str, tuple[str, str, str]] = {}  # T-id -> (surface, category, kind)
+    starts: dict[str, int] = {}
     for row in rows:
         if row[0] == "MENTION" and len(row) >= 9:
             s1, t1, s2, t2 = (int(x) for x in row[2:6])
             start, end = detok.span(s1, t1, s2, t2)
             mentions[row[1]] = (detok.text[start:end], row[7], row[8])
+            starts[row[1]] = start
     names: dict[str, Counter[str]] = {}
     is_person: set[str] = set()
+    first_person: Counter[str] = Counter()
     for row in rows:
         if row[0] == "COREF" and len(row) >= 3 and row[1] in mentions:
             surface, category, kind = mentions[row[1]]
@@ -395,12 +408,17 @@ def _litbank_characters(coref_ann: Path, detok: Detokenized) -> list[GoldCharact
                 is_person.add(entity)
             if kind == "PROP":
                 names.setdefault(entity, Counter())[surface] += 1
+            if kind == "PRON" and surface.lower() in _FIRST_PERSON:
+                start = starts[row[1]]
+                if not any(lo <= start < hi for lo, hi in spans):
+                    first_person[entity] += 1
     characters = []
     for entity in sorted(is_person & names.keys()):
         counts = names[entity]
         name = max(counts, key=lambda k: (counts[k], -len(k)))
         characters.append(GoldCharacter(id=entity, name=name, aliases=sorted(counts)))
-    return characters
+    voices = [(n, e) for e, n in first_person.items() if e in is_person and n >= _NARRATOR_MIN]
+    return characters, max(voices)[1] if voices else None
 
 
 def load_litbank_excerpt(tsv_txt: Path, coref_dir: Path | None = None) -> EvalDoc:
@@ -423,14 +441,20 @@ def load_litbank_excerpt(tsv_txt: Path, coref_dir: Path | None = None) -> EvalDo
         )
     quotes.sort(key=lambda q: (q.start, q.end))
     characters: list[GoldCharacter] = []
+    narrator = None
     if coref_dir is not None:
         coref_ann = coref_dir / tsv_txt.with_suffix(".ann").name
         coref_txt = coref_dir / tsv_txt.name
         if coref_ann.is_file() and coref_txt.is_file() and _read_sentences(coref_txt) == sentences:
-            characters = _litbank_characters(coref_ann, detok)
+            characters, narrator = _litbank_characters(coref_ann, detok, quotes)
     name = tsv_txt.stem.removesuffix("_brat")
     return EvalDoc(
-        corpus="litbank", name=name, text=detok.text, quotes=quotes, characters=characters
+        corpus="litbank",
+        name=name,
+        text=detok.text,
+        quotes=quotes,
+        characters=characters,
+        narrator=narrator,
     )
 
 

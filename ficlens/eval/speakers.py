@@ -51,7 +51,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,7 @@ _CATEGORY_RANK = {"major": 3, "intermediate": 2, "minor": 1}
 _SPACES = re.compile(r"\s+")
 _ENTITY_NUMBER = re.compile(r"-\d+$")
 CONTEXT_WIDTH = 80
+NARRATOR_ALIAS = "I"  # how the coreference stage names a first-person narrator
 
 
 # ------------------------------------------------------------------------------------- names
@@ -101,7 +102,12 @@ def entity_name(entity_id: str) -> str:
 
 
 def gold_characters(doc: EvalDoc) -> list[GoldCharacter]:
-    """The document's characters, plus (LitBank) a stand-in for each unnamed speaker entity."""
+    """The document's characters, plus (LitBank) a stand-in for each unnamed speaker entity.
+
+    A LitBank narrator, the entity that says "I" in the narration, also goes by "I": a
+    predicted first-person narrator (alias "I") is that person, even when the excerpt
+    never gives the narrator's name.
+    """
     characters = list(doc.characters)
     if doc.corpus == "litbank":
         known = {c.id for c in characters}
@@ -110,6 +116,10 @@ def gold_characters(doc: EvalDoc) -> list[GoldCharacter]:
                 known.add(q.speaker)
                 name = entity_name(q.speaker) or q.speaker
                 characters.append(GoldCharacter(id=q.speaker, name=name, aliases=[name]))
+        characters = [
+            replace(c, aliases=[*c.aliases, NARRATOR_ALIAS]) if c.id == doc.narrator else c
+            for c in characters
+        ]
     return characters
 
 

@@ -7,6 +7,7 @@ when it is absent (set FICLENS_EVAL_DATA or place it at ../shared/eval).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -171,6 +172,26 @@ def test_litbank_unnamed_speakers_get_a_stand_in() -> None:
     assert [c.name for c in gold_characters(doc)] == ["Tom", "Mr Markham"]
     analysis = _analysis([_quote(0, Q_COME, "m")], [Character(id="m", name="Mr. Markham")])
     assert evaluate_prediction(doc, analysis).counts.accuracy == 1.0
+
+
+def test_a_litbank_narrator_also_goes_by_i() -> None:
+    # Rudolf narrates, and the prediction calls him "Narrator" (alias "I"): through "I" he
+    # is that entity; without a gold narrator nobody is.
+    doc = EvalDoc(
+        corpus="litbank",
+        name="lb",
+        text=TEXT,
+        quotes=[GoldQuote(Q_COME[0] - 1, Q_COME[1] + 1, speaker="Rudolf-4", quote_id="Q1")],
+        characters=[GoldCharacter("Tom-1", "Tom", ["Tom"])],
+        narrator="Rudolf-4",
+    )
+    by_id = {c.id: c for c in gold_characters(doc)}
+    assert "I" in by_id["Rudolf-4"].aliases and "I" not in by_id["Tom-1"].aliases
+    narrator = Character(id="n", name="Narrator", aliases=["I"])
+    analysis = _analysis([_quote(0, Q_COME, "n")], [narrator])
+    assert evaluate_prediction(doc, analysis).counts.accuracy == 1.0
+    doc.narrator = None
+    assert evaluate_prediction(doc, analysis).counts.accuracy == 0.0
 
 
 def test_sub_quotations_sharing_an_id_are_one_quotation() -> None:
@@ -404,3 +425,16 @@ def test_gold_fed_back_on_litbank(eval_root: Path) -> None:
     assert c.quotations == 1765
     # two quotations go to a namesake: entities that share every name cannot be told apart
     assert c.accuracy > 0.995
+
+
+def test_litbank_narrators_say_i_outside_quotations(eval_root: Path) -> None:
+    docs = load_litbank(eval_root)
+    with_narrator = [d for d in docs if d.narrator is not None]
+    assert 20 <= len(with_narrator) < len(docs)
+    for doc in with_narrator:
+        spans = [(q.start, q.end) for q in doc.quotes]
+        narration = "".join(
+            ch if not any(lo <= i < hi for lo, hi in spans) else " "
+            for i, ch in enumerate(doc.text)
+        )
+        assert re.search(r"\b(I|me|my)\b", narration), doc.name
