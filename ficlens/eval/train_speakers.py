@@ -85,10 +85,11 @@ def gold_speakers(eval_doc: EvalDoc, document: Document) -> dict[int, str | None
 
 
 def examples_of(eval_doc: EvalDoc, document: Document) -> list[tuple[np.ndarray, np.ndarray]]:
+    turns = speakers.attribute_by_rules(document)  # first: it adds described speakers
     mapping = map_characters(document.analysis.characters, gold_characters(eval_doc))
     gold = gold_speakers(eval_doc, document)
     out = []
-    for choice in choices(document, speakers.attribute_by_rules(document)):
+    for choice in choices(document, turns):
         speaker = gold.get(choice.quote_id)
         if speaker is None:
             continue

@@ -28,6 +28,7 @@ import numpy as np
 from ficlens.document import Document, Mention
 
 MODEL_FILE = "speaker_ranker.json"
+DESCRIBED_PREFIX = "d"  # the id prefix of described speakers' characters ("the tinker")
 MODEL_FORMAT = "ficlens/speaker-ranker/1"
 
 _RULES = ("explicit", "anaphoric", "beat", "turn", "guess", "continued")
@@ -69,6 +70,12 @@ _BASE: tuple[str, ...] = (
     "salience",
     "speaker_share",
     "only_candidate_of_gender",
+    "described",
+    "described_here",
+    "described_indefinite",
+    "described_generic",
+    "described_again",
+    "described_by_title",
 )
 # How the rules attributed the quotation decides how much each clue is worth (after an
 # explicit tag the rules' pick is nearly always right; in a run of bare quotes the
@@ -79,6 +86,11 @@ FEATURES: tuple[str, ...] = (
     *(f"{name}@{situation}" for situation in _SITUATIONS for name in _BASE),
 )
 _INDEX = {name: i for i, name in enumerate(_BASE)}
+# Descriptions that say little about who it is ("the man") rather than what they are.
+_GENERIC_NOUNS = frozenset(
+    "man woman gentleman lady girl boy fellow person other stranger voice child youth lad "
+    "creature figure visitor speaker".split()
+)
 
 
 @dataclass
@@ -119,6 +131,7 @@ class _Context:
         most = max((c.mentions for c in doc.analysis.characters), default=1)
         self.log_most = math.log1p(max(most, 1))
         self.quote_paragraphs = Counter(q.paragraph for q in doc.analysis.quotes if q.speech)
+        self.described_turns: Counter[str] = Counter()
 
     def only_quotes(self, paragraph: int) -> bool:
         """The paragraph is speech and nothing else: no character named in its narration."""
@@ -139,6 +152,7 @@ def choices(
     ordered = sorted(
         (t for t in turns.values() if t.quote.continues is None), key=lambda t: t.quote.start
     )
+    context.described_turns.update(t.described for t in ordered if t.described)
     out = []
     for n, turn in enumerate(ordered):
         history = _history(ordered, n)
@@ -194,6 +208,8 @@ def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
     found: list[str] = []
     if turn.speaker and turn.speaker in context.characters:
         found.append(turn.speaker)
+    if turn.described in context.characters:
+        found.append(turn.described)
     for earlier in history[:4]:
         if earlier.speaker in context.characters:
             found.append(earlier.speaker)
@@ -305,6 +321,20 @@ def _features(
             put("only_candidate_of_gender")
     if character is not None:
         put("salience", math.log1p(character.mentions) / context.log_most)
+    if turn.described == candidate and not candidate.startswith(DESCRIBED_PREFIX):
+        put("described_by_title")  # "said the parson": Parson Tringham
+    if candidate.startswith(DESCRIBED_PREFIX) and character is not None:
+        # A described speaker ("said the tinker"): new to the story, or a named one?
+        put("described")
+        if turn.described == candidate:
+            put("described_here")
+        article, _, rest = character.name.partition(" ")
+        if article in ("a", "an"):
+            put("described_indefinite")
+        if rest.split()[-1] in _GENERIC_NOUNS:
+            put("described_generic")
+        if context.described_turns[candidate] > 1:
+            put("described_again")
     if speakers:
         put("speaker_share", speakers.count(candidate) / len(speakers))
     situation = turn.how if turn.how in _SITUATIONS else "none"

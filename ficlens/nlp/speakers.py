@@ -27,7 +27,7 @@ from ficlens.document import Document, Mention, Tokens
 from ficlens.model import Character, Quote
 from ficlens.nlp.coref import PRONOUN_GENDER
 from ficlens.nlp.lexicon import SPEECH_VERBS
-from ficlens.nlp.ranker import Choice, SpeakerRanker, choices
+from ficlens.nlp.ranker import DESCRIBED_PREFIX, Choice, SpeakerRanker, choices
 
 # How many tokens of narration next to a quotation may hold its tag.
 _TAG_REACH = 6
@@ -35,6 +35,10 @@ _TAG_REACH = 6
 _CONVERSATION_GAP = 2
 
 _PENDING = "?"  # "?M": an anaphoric tag whose pronoun is resolved later
+
+# What a rule found: the speaker (or a pending pronoun), how, and for a described speaker
+# ("said the tinker") the description.
+_Hit = tuple[str | None, str] | tuple[str | None, str, str]
 
 CONFIDENCE = {
     "explicit": 0.95,
@@ -55,6 +59,8 @@ class _Turn:
     addressed: tuple[str, ...] = ()  # characters named as vocatives inside the quote
     pronoun: str | None = None  # "M"/"F": the gender of an anaphoric tag ("he said")
     confidence: float | None = None  # set by the ranker; else the rule's confidence
+    # "said the tinker": the described speaker's character (made for the ranker to weigh)
+    described: str | None = None
 
 
 class SpeakersStage:
@@ -114,6 +120,7 @@ def attribute_by_rules(doc: Document) -> dict[int, _Turn]:
     turns = {q.id: _Turn(q) for q in quotes if q.speech}
     for turn in turns.values():
         turn.addressed = _vocatives(turn.quote, mentions, mention_starts)
+    descriptions: dict[str, list[_Turn]] = {}
 
     # 1-3: tags and beats, in the narration of each quotation's paragraph.
     for turn in turns.values():
@@ -121,9 +128,12 @@ def attribute_by_rules(doc: Document) -> dict[int, _Turn]:
             continue
         found = _explicit(doc, turn.quote, mentions, mention_starts, characters)
         if found is not None:
-            turn.speaker, turn.how = found
+            turn.speaker, turn.how = found[0], found[1]
+            if len(found) > 2:
+                descriptions.setdefault(found[2], []).append(turn)
             if turn.speaker and turn.speaker.startswith(_PENDING):
                 turn.pronoun = turn.speaker[len(_PENDING) : len(_PENDING) + 1]
+    _described_characters(doc, descriptions)
 
     # 4-5: continuations and turn-taking, in reading order.
     _conversations(doc, turns, characters)
@@ -156,6 +166,12 @@ def apply_turns(doc: Document, turns: dict[int, _Turn]) -> None:
         )
     _addressees(turns)
     _count_speech(doc.analysis.characters, quotes)
+    spoken = {q.speaker for q in quotes} | {a for q in quotes for a in q.addressees}
+    doc.analysis.characters[:] = [
+        c
+        for c in doc.analysis.characters
+        if not c.id.startswith(DESCRIBED_PREFIX) or c.id in spoken
+    ]
 
 
 def _vocatives(quote: Quote, mentions: list[Mention], starts: list[int]) -> tuple[str, ...]:
@@ -200,7 +216,7 @@ def _explicit(
     mentions: list[Mention],
     starts: list[int],
     characters: dict[str, Character],
-) -> tuple[str | None, str] | None:
+) -> _Hit | None:
     """A tag next to the quotation, or a beat in its paragraph."""
     tokens = doc.tokens
     assert tokens is not None
@@ -261,7 +277,7 @@ _ANSWER_NOUN = re.compile(
 
 def _answer_tag(
     doc: Document, quote: Quote, mentions: list[Mention], starts: list[int], limit: int
-) -> tuple[str | None, str] | None:
+) -> _Hit | None:
     """A possessive tag after the quotation: "was Mary's answer", "was his reply"."""
     text = doc.text
     verb = _ANSWER_VERB.match(text, quote.end, limit)
@@ -288,7 +304,7 @@ def _lead_in(
     mentions: list[Mention],
     starts: list[int],
     characters: dict[str, Character],
-) -> tuple[str | None, str] | None:
+) -> _Hit | None:
     """A narration paragraph that ends by introducing the next one's speech."""
     tokens = doc.tokens
     assert tokens is not None
@@ -341,7 +357,7 @@ def _ends_with_speech_verb(doc: Document, window: list[int]) -> bool:
 
 def _sentence_subject(
     doc: Document, last: int, mentions: list[Mention], starts: list[int]
-) -> tuple[str | None, str] | None:
+) -> _Hit | None:
     """The first character the sentence ending at token ``last`` names as a subject."""
     tokens = doc.tokens
     assert tokens is not None
@@ -372,7 +388,7 @@ def _tag_in(
     starts: list[int],
     characters: dict[str, Character],
     quote: Quote,
-) -> tuple[str | None, str] | None:
+) -> _Hit | None:
     """A speech verb in the window with its subject next to it."""
     tokens = doc.tokens
     assert tokens is not None
@@ -410,8 +426,94 @@ def _tag_in(
             # the gender ("the old gentleman") is read like "he said": often it is the
             # named man of the conversation.
             gender = _epithet_gender(doc, window, position)
-            return (f"{_PENDING}{gender}:", "epithet") if gender else (None, "epithet")
+            speaker = f"{_PENDING}{gender}:" if gender else None
+            phrase = _epithet_phrase(doc, window, position)
+            return (speaker, "epithet", phrase) if phrase else (speaker, "epithet")
     return None
+
+
+# A described speaker ("said the tinker") may be someone the story names elsewhere ("the
+# old gentleman" is Mr Brownlow) or somebody it never names. Each description becomes a
+# character of its own, one per description and document; the ranker weighs it against
+# the named candidates, and it stays only if it is given some quotation.
+_ARTICLES = frozenset({"the", "a", "an", "this", "that"})
+_DESCRIBING_TAGS = frozenset({"JJ", "JJR", "JJS", "NN", "NNS", "VBN", "HYPH"})
+
+
+def _epithet_phrase(doc: Document, window: list[int], position: int) -> str | None:
+    """The description next to a speech verb, article first: "the old gentleman"."""
+    tokens = doc.tokens
+    assert tokens is not None
+
+    def word(k: int) -> str:
+        return doc.text[tokens.start[k] : tokens.end[k]].lower()
+
+    after = window[position + 1 : position + 6]
+    if after and word(after[0]) in _ARTICLES:
+        words = [after[0]]
+        for k in after[1:]:
+            if tokens.tag[k] not in _DESCRIBING_TAGS:
+                break
+            words.append(k)
+    else:
+        before = window[max(0, position - 5) : position]
+        articles = [n for n, k in enumerate(before) if word(k) in _ARTICLES]
+        if not articles:
+            return None
+        words = before[articles[-1] :]
+        if any(tokens.tag[k] not in _DESCRIBING_TAGS for k in words[1:]):
+            return None
+    while len(words) > 1 and tokens.tag[words[-1]] not in ("NN", "NNS"):
+        words.pop()
+    if len(words) < 2 or not all(word(k).replace("-", "").isalpha() for k in words):
+        return None
+    return " ".join(word(k) for k in words)
+
+
+def _described_characters(doc: Document, descriptions: dict[str, list[_Turn]]) -> None:
+    """A character for each description of a speaker, its turns pointing at it. Those
+    left over from an earlier run over the same document go first."""
+    characters = doc.analysis.characters
+    characters[:] = [c for c in characters if not c.id.startswith(DESCRIBED_PREFIX)]
+    by_key: dict[str, list[str]] = {}
+    for phrase in descriptions:
+        rest = phrase.partition(" ")[2]  # without its article: "a tinker" is "the tinker"
+        by_key.setdefault(rest, []).append(phrase)
+    titled = _titled_characters(characters)
+    for n, (key, phrases) in enumerate(by_key.items()):
+        head = key.split()[-1]
+        named = titled.get(head)
+        if named is not None:
+            # "the parson" is Parson Tringham, "the doctor" Dr Archie: the only character
+            # whose name has that title.
+            for phrase in phrases:
+                for turn in descriptions[phrase]:
+                    turn.described = named
+            continue
+        gender = "M" if head in _MALE_NOUNS else "F" if head in _FEMALE_NOUNS else None
+        ordered = sorted(phrases, key=lambda p: -len(descriptions[p]))
+        character = Character(
+            id=f"{DESCRIBED_PREFIX}{n}", name=ordered[0], aliases=ordered[1:], gender=gender
+        )
+        characters.append(character)
+        for phrase in phrases:
+            for turn in descriptions[phrase]:
+                turn.described = character.id
+
+
+_TITLE_WORDS = {"dr": "doctor", "prof": "professor", "capt": "captain", "sgt": "sergeant"}
+
+
+def _titled_characters(characters: list[Character]) -> dict[str, str]:
+    """Title word ("doctor", "parson", "captain") -> the one named character it opens."""
+    owners: dict[str, set[str]] = {}
+    for character in characters:
+        for name in (character.name, *character.aliases):
+            words = name.replace(".", " ").split()
+            if len(words) >= 2 and words[0][:1].isupper():
+                word = words[0].lower()
+                owners.setdefault(_TITLE_WORDS.get(word, word), set()).add(character.id)
+    return {word: next(iter(ids)) for word, ids in owners.items() if len(ids) == 1}
 
 
 # Nouns of descriptions that tell a person's gender.

@@ -577,3 +577,28 @@ def test_a_description_that_tells_the_gender_is_read_like_a_pronoun() -> None:
     said = {q.text: names.get(q.speaker or "") for q in analysis.quotes if q.speech}
     assert said["And another,"] == "Jane"
     assert said["Burn them all,"] == "Mr Pellow"
+
+
+DESCRIBED = (
+    "Marian and Joss reached the ford at dusk, and found a cart stuck in the mud.\n\n"
+    '"Need a hand?" Joss called.\n\n'
+    '"I would not say no to one," said a tinker, climbing down from the seat. "The mule '
+    'has given up on me."\n\n'
+    '"Mules do that," said Marian.\n\n'
+    '"This one more than most," said the tinker.\n\n'
+    "Dr Hobbs came down the lane with a lantern. Hobbs stopped to watch them push.\n\n"
+    '"You will want the lantern," said the doctor.\n'
+)
+
+
+def test_a_speaker_the_story_never_names_is_a_described_character() -> None:
+    analysis = analysed(DESCRIBED)
+    names = {c.id: c.name for c in analysis.characters}
+    tinker = quote(analysis, "This one more than most,")
+    assert "tinker" in names[tinker.speaker or ""], names.get(tinker.speaker or "")
+    assert quote(analysis, "I would not say no to one,").speaker == tinker.speaker
+    # The doctor is the one character whose name has that title.
+    assert_said(analysis, "You will want the lantern,", "Hobbs")
+    # A described character stays only when it speaks.
+    described = [c for c in analysis.characters if c.name.split()[0] in ("a", "the")]
+    assert described and all(c.quotes for c in described)
