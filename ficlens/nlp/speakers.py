@@ -298,6 +298,36 @@ def _answer_tag(
     return None
 
 
+_LEAD_IN_WORDS = 6
+
+
+def _relative_antecedent(
+    doc: Document, window: list[int], position: int, mentions: list[Mention], starts: list[int]
+) -> _Hit | None:
+    """ "broken by Willoughby, who said": the one "who" stands for, whatever stands before
+    him ("by", "at")."""
+    tokens = doc.tokens
+    assert tokens is not None
+
+    def word(k: int) -> str:
+        return doc.text[tokens.start[k] : tokens.end[k]].lower()
+
+    k = position - 1
+    while k >= 0 and tokens.tag[window[k]] == "RB":
+        k -= 1  # "who then said"
+    if k < 1 or word(window[k]) != "who":
+        return None
+    k -= 1
+    if word(window[k]) == "," and k >= 1:
+        k -= 1
+    mention = _mention_at(mentions, starts, tokens.start[window[k]])
+    if mention is None or mention.character is None or mention.in_quote:
+        return None
+    if mention.kind == "pronoun":
+        return None
+    return mention.character, "explicit"
+
+
 def _lead_in(
     doc: Document,
     quote: Quote,
@@ -310,12 +340,13 @@ def _lead_in(
     assert tokens is not None
     previous = doc.analysis.paragraphs()[quote.paragraph - 1]
     tail = doc.text[previous.start : previous.end].rstrip()
-    last_words = [w.lower() for w in tail.split()[-2:]]
-    ends_in_verb = bool(last_words) and (
-        last_words[-1] in SPEECH_VERBS
-        or (last_words[0] in SPEECH_VERBS and last_words[-1].endswith("ly"))  # said quietly
-    )
-    if not tail.endswith((":", "--", "—", ",", "–")) and not ends_in_verb:
+    # "...and said:" / "...and said quietly" / "...and said, compressing his lips": the
+    # paragraph stops short of a full stop with a speech verb among its last words.
+    open_ended = not tail.endswith((".", "!", "?", '"', "”", "'", "’", ")", ";"))
+    last_words = [w.strip(",;:").lower() for w in tail.split()[-_LEAD_IN_WORDS:]]
+    if not tail.endswith((":", "--", "—", ",", "–")) and not (
+        open_ended and any(w in SPEECH_VERBS for w in last_words)
+    ):
         return None
     if any(
         q.paragraph == quote.paragraph - 1 and q.end >= previous.end - 3
@@ -351,7 +382,7 @@ def _ends_with_speech_verb(doc: Document, window: list[int]) -> bool:
     """The last words before the closing mark are a speech verb ("and said, quietly:")."""
     tokens = doc.tokens
     assert tokens is not None
-    words = [doc.text[tokens.start[k] : tokens.end[k]].lower() for k in window[-4:]]
+    words = [doc.text[tokens.start[k] : tokens.end[k]].lower() for k in window[-_LEAD_IN_WORDS:]]
     return any(word in SPEECH_VERBS for word in words)
 
 
@@ -400,6 +431,9 @@ def _tag_in(
         # The subject: a character or pronoun right after the verb ("said Merlin"), or
         # the first one before it in its clause ("Spock turned to Uhura and said"), never
         # one behind a preposition ("to Uhura").
+        antecedent = _relative_antecedent(doc, window, position, mentions, starts)
+        if antecedent is not None:
+            return antecedent
         after = window[position + 1 : position + 4]
         before = [
             k for k in window[max(0, position - 8) : position] if not _after_preposition(doc, k)

@@ -127,6 +127,11 @@ TAGS = [
         "Uhura",
     ),
     (
+        "by X, who said",
+        'Uhura glanced at Jim. The silence was broken by Spock, who said, "More coal."',
+        "Spock",
+    ),
+    (
         "X pressed her hand and replied",
         'Uhura took Spock\'s sleeve; Jim pressed her hand and replied, "It stays with me."',
         "Jim",
@@ -158,6 +163,9 @@ LEAD_IN = (
     "Spock looked up from the board.\n\n"
     "Uhura laid her cards down and replied:\n\n"
     '"I will take the first."\n\n'
+    "Jim looked at her. Spock moved a knight across the board towards Jim and said, "
+    "without looking up\n\n"
+    '"Check."\n\n'
 )
 
 
@@ -167,6 +175,7 @@ def test_a_tag_that_ends_the_paragraph_before_gives_the_next_ones_speaker() -> N
     analysis = analysed(LEAD_IN)
     assert_said(analysis, "We should sleep in shifts.", "Jim")
     assert_said(analysis, "I will take the first.", "Uhura")
+    assert_said(analysis, "Check.", "Spock")
 
 
 def test_a_capitalised_tag_after_the_closing_mark() -> None:
