@@ -76,6 +76,7 @@ _BASE: tuple[str, ...] = (
     "described_generic",
     "described_again",
     "described_by_title",
+    "pronoun_participant",
 )
 # How the rules attributed the quotation decides how much each clue is worth (after an
 # explicit tag the rules' pick is nearly always right; in a run of bare quotes the
@@ -321,6 +322,8 @@ def _features(
             put("only_candidate_of_gender")
     if character is not None:
         put("salience", math.log1p(character.mentions) / context.log_most)
+    if getattr(turn, "participant", None) == candidate:
+        put("pronoun_participant")
     if turn.described == candidate and not candidate.startswith(DESCRIBED_PREFIX):
         put("described_by_title")  # "said the parson": Parson Tringham
     if candidate.startswith(DESCRIBED_PREFIX) and character is not None:

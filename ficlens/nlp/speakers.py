@@ -61,6 +61,8 @@ class _Turn:
     confidence: float | None = None  # set by the ranker; else the rule's confidence
     # "said the tinker": the described speaker's character (made for the ranker to weigh)
     described: str | None = None
+    # "he said", resolved by coreference: whose turn it is among the men of the conversation
+    participant: str | None = None
 
 
 class SpeakersStage:
@@ -133,6 +135,8 @@ def attribute_by_rules(doc: Document) -> dict[int, _Turn]:
                 descriptions.setdefault(found[2], []).append(turn)
             if turn.speaker and turn.speaker.startswith(_PENDING):
                 turn.pronoun = turn.speaker[len(_PENDING) : len(_PENDING) + 1]
+            elif turn.how == "anaphoric" and turn.speaker in characters:
+                turn.pronoun = characters[turn.speaker].gender  # as coreference agreed
     _described_characters(doc, descriptions)
 
     # 4-5: continuations and turn-taking, in reading order.
@@ -741,6 +745,9 @@ def _conversations(
             continue
         if turn.speaker is not None and turn.speaker.startswith(_PENDING):
             turn.speaker = _resolve_pronoun(turn, history, doc, characters)
+        elif turn.how == "anaphoric" and turn.pronoun is not None:
+            # Coreference chose; the conversation's own reading is a second opinion.
+            turn.participant = _participant_of_gender(turn.pronoun, turn, history, characters)
         if turn.speaker is None:
             turn.speaker, turn.how = _take_turn(turn, history, doc=doc, characters=characters)
         if turn.speaker is not None and turn.speaker in turn.addressed:
@@ -763,6 +770,15 @@ def _resolve_pronoun(
     """ "he said" in a conversation: the participant of that gender whose turn it is."""
     assert turn.speaker is not None
     gender, _, resolved = turn.speaker[len(_PENDING) :].partition(":")
+    return _participant_of_gender(gender, turn, history, characters) or (
+        resolved or _by_gender(gender, turn.quote, doc, characters)
+    )
+
+
+def _participant_of_gender(
+    gender: str, turn: _Turn, history: list[_Turn], characters: dict[str, Character]
+) -> str | None:
+    """The participant of the conversation of that gender whose turn it is, if any."""
     participants: list[str] = []
     for earlier in reversed(history[-6:]):
         if earlier.speaker and earlier.speaker not in participants:
@@ -777,7 +793,7 @@ def _resolve_pronoun(
         or turn.quote.paragraph == history[-1].quote.paragraph
     ):
         return same[0]
-    return resolved or _by_gender(gender, turn.quote, doc, characters)
+    return None
 
 
 def _take_turn(
