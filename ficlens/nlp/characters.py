@@ -58,6 +58,8 @@ _CONNECTORS = frozenset({"de", "van", "von", "der", "den", "du", "da", "di", "le
 _NOT_NOUN_TAGS = frozenset(
     "VB VBD VBG VBN VBP VBZ MD UH RB RBR RBS IN DT CC WP WRB WDT PRP PRP$".split()
 )
+# Personal pronouns are never part of a name: "said I. He started" is no "I. He".
+_PRONOUN_WORDS = frozenset("i he she it we they you me him us them".split())
 # Before a word of a kind, not a person's name: "a Time Lord", "every Weasley".
 _INDEFINITE = frozenset({"a", "an", "another", "every", "each", "any", "no"})
 # Before a thing's name more than a person's: "the Upside Down", "my Cloak", "Harry's Cloak".
@@ -421,6 +423,19 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def _shouted_word(word: str) -> bool:
+    """A common word in capitals, as a heading runs into the text ("Mrs. Todd LATER,
+    THERE WAS..."): no part of a name."""
+    lower = word.lower()
+    return (
+        len(word) > 1
+        and word.isupper()
+        and word.isalpha()
+        and not given_name_gender(lower)
+        and _zipf(lower) >= _COMMON_ZIPF
+    )
+
+
 def _hyphen_joins(text: str, tokens: Tokens, j: int) -> bool:
     """ "Grant-Menzies": a hyphen with no space around it, between two proper nouns."""
     return (
@@ -453,6 +468,8 @@ def _add(
         or any(ch.isdigit() for ch in name)
         or "&" in name
         or any(w.islower() and w not in _CONNECTORS for w in name.split()[1:])
+        or _has_pronoun(name)
+        or any(_shouted_word(w) for w in name.split()[1:])
     ):
         return  # not a name: "Mary to Anne", "Fred and George"
     # Trim the span to the normalised name (a possessive or a trailing full stop).
@@ -472,7 +489,13 @@ def _add(
         for k in (i - 1, i - 2, j, j + 1)
         if 0 <= k < len(tokens)
     ]
-    if any(word in SPEECH_VERBS for word in near):
+    # A word of speech read as a common noun is no speech: "Hoarse staccato cries".
+    if any(
+        text[tokens.start[k] : tokens.end[k]].lower() in SPEECH_VERBS
+        and tokens.tag[k] not in ("NN", "NNS")
+        for k in (i - 1, i - 2, j, j + 1)
+        if 0 <= k < len(tokens)
+    ):
         surface.speech_adjacent += 1
     if j < len(tokens) and tokens.tag[j] == "VBD" and near[2:3] and near[2] not in _COPULAS:
         surface.acts += 1
@@ -494,6 +517,15 @@ def _add(
     ):
         surface.definite += 1
     surface.spans.append((start, end, tokens.paragraph[i] if i < len(tokens) else 0, in_quote))
+
+
+def _has_pronoun(name: str) -> bool:
+    """Is a word of ``name`` a personal pronoun ("I. He")? A regnal number after a name
+    ("Charles I") is no pronoun."""
+    words = [w.rstrip(".").lower() for w in name.split()]
+    if len(words) > 1 and words[-1] == "i":
+        words = words[:-1]
+    return any(w in _PRONOUN_WORDS for w in words)
 
 
 def _addressed(text: str, tokens: Tokens, i: int, j: int) -> bool:
@@ -580,6 +612,8 @@ def cluster_names(counts: dict[str, int]) -> Clusters:
                 groups.append([name])
                 anchors.append(parts)
                 continue
+        if len(matches) > 1 and parts.title is None and len(parts.words) == 1:
+            matches = _drop_titled_women(parts.words[0], matches, anchors)
         if len(matches) == 1:
             groups[matches[0]].append(name)
             continue
@@ -612,6 +646,23 @@ def cluster_names(counts: dict[str, int]) -> Clusters:
         groups.append([name])
         anchors.append(parts)
     return Clusters(groups, shared)
+
+
+def _drop_titled_women(word: str, matches: list[int], anchors: list[NameParts]) -> list[int]:
+    """A bare surname in narration names a man ("said Beaver"), not the woman the text
+    calls "Mrs Beaver" or "Lady Beaver": leave out anchors that are that word under a
+    woman's title, when another anchor remains. A woman by given name alone ("Dana
+    Scully") stays a candidate."""
+    kept = [
+        k
+        for k in matches
+        if not (
+            anchors[k].title is not None
+            and TITLES.get(anchors[k].title) == "F"
+            and (anchors[k].words == (word,) or anchors[k].surname == word)
+        )
+    ]
+    return kept or matches
 
 
 def _fits(short: NameParts, full: NameParts) -> bool:

@@ -10,10 +10,13 @@ recently mentioned, preferably as the subject of a sentence. Inside quotations "
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 
 from ficlens.document import Document, Mention
 from ficlens.model import Character
+from ficlens.nlp.lexicon import SPEECH_VERBS
+from ficlens.nlp.names import normalise
 
 PRONOUN_GENDER = {
     "he": "M",
@@ -92,7 +95,8 @@ def _narrator(
 
 def _named_narrator(doc: Document) -> Character | None:
     """The named character who is the narrator: others call them by name in dialogue, but
-    the narration, which says "I", almost never names them ("Pip, come here")."""
+    the narration, which says "I", almost never names them ("Pip, come here"). Failing
+    that, the one others keep speaking to by name in lines the narrator does not speak."""
     in_quotes: Counter[str] = Counter()
     in_narration: Counter[str] = Counter()
     for mention in doc.mentions:
@@ -103,10 +107,129 @@ def _named_narrator(doc: Document) -> Character | None:
         for cid, count in in_quotes.items()
         if count >= 3 and in_narration[cid] <= count * 0.2
     ]
+    if fits:
+        best = max(fits)[1]
+        return next((c for c in doc.analysis.characters if c.id == best), None)
+    addressed = _most_addressed_in_replies(doc)
+    if addressed is None:
+        return None
+    best, surface = addressed
+    character = next((c for c in doc.analysis.characters if c.id == best), None)
+    if character is None or not in_narration[best] or character.name == surface:
+        return character
+    # "Rudolf" is called so in dialogue, while the narration names "Prince Rudolf", an
+    # ancestor the clustering joined to him: the narrator is a character of their own,
+    # under the name others call them, with the lines that call them so.
+    narrator = Character(id=NARRATOR_ID, name=surface, aliases=["I"], gender=character.gender)
+    for mention in doc.mentions:
+        if mention.character == best and mention.in_quote and normalise(mention.text) == surface:
+            mention.character = NARRATOR_ID
+    character.aliases = [a for a in character.aliases if a != surface]
+    return narrator
+
+
+# Punctuation that closes a name spoken to someone: "Do take it, Rudolf -- to please me."
+_VOCATIVE_AFTER = (",", ".", "!", "?", "--", "—", ";", '"', "”", "'", "’")
+# What opens a name spoken to someone: a line's start, a comma, "My dear", "Oh".
+_VOCATIVE_OPENS = re.compile(r"(?:^|[,\"“'‘.!?—]|--|\b(?:[Dd]ear|[Oo]h|O))\s*$")
+# A character must be called by name this often, in lines the narrator does not speak.
+_ADDRESSED_MIN = 2
+
+
+def _most_addressed_in_replies(doc: Document) -> tuple[str, str] | None:
+    """The character others keep calling by name ("I think, Watson, that...") in lines
+    the narrator does not speak, whom the narrator never calls so, and whom the narration
+    seldom makes the subject of a sentence.
+
+    Others speak to the narrator by name, but the narration, which says "I", does not
+    name them: this holds even when a namesake ("Prince Rudolf", an ancestor) is named in
+    the narration and shares the narrator's name. Someone the narrator speaks to by name
+    ('"My dear Holmes," said I') is someone else.
+    """
+    tokens = doc.tokens
+    assert tokens is not None
+    text = doc.text
+    speaks = _narrator_lines(doc)
+    line_starts = sorted(q.text_start for q in doc.analysis.quotes)
+    addressed: Counter[str] = Counter()
+    surfaces: dict[str, Counter[str]] = defaultdict(Counter)  # how each is called
+    by_narrator: set[str] = set()
+    subject: Counter[str] = Counter()
+    for mention in doc.mentions:
+        if mention.character is None or mention.kind == "pronoun":
+            continue
+        if not mention.in_quote:
+            k = tokens.index_at(mention.end - 1) + 1
+            if k < len(tokens) and tokens.tag[k] in ("VBD", "VBZ", "MD"):
+                subject[mention.character] += 1  # "Holmes stared", "Pip will"
+            continue
+        if not _vocative(text, mention.start, mention.end):
+            continue
+        line = bisect.bisect_right(line_starts, mention.start) - 1
+        if line >= 0 and line_starts[line] in speaks:
+            by_narrator.add(mention.character)
+        else:
+            addressed[mention.character] += 1
+            surfaces[mention.character][normalise(mention.text)] += 1
+    fits = [
+        (count, cid)
+        for cid, count in addressed.items()
+        if count >= _ADDRESSED_MIN and cid not in by_narrator and 2 * subject[cid] <= count
+    ]
     if not fits:
         return None
     best = max(fits)[1]
-    return next((c for c in doc.analysis.characters if c.id == best), None)
+    return best, surfaces[best].most_common(1)[0][0]
+
+
+def _vocative(text: str, start: int, end: int) -> bool:
+    """Is the name at text[start:end] spoken to: "Rudolf!", "Oh, Rudolf, how good"?"""
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 3].lstrip()
+    return bool(_VOCATIVE_OPENS.search(before)) and after.startswith(_VOCATIVE_AFTER)
+
+
+_TAG_WINDOW = 6  # tokens on either side of a line where its "I said" tag may be
+
+
+def _narrator_lines(doc: Document) -> set[int]:
+    """Start offsets of the quotations tagged "I said", "said I", "I answered": the
+    narrator's own lines. The tag sits right before or after the line, with no other
+    line between."""
+    tokens = doc.tokens
+    assert tokens is not None
+    spans = sorted((q.text_start, q.text_end) for q in doc.analysis.quotes)
+    found = set()
+    for n, (start, end) in enumerate(spans):
+        after = tokens.index_at(end)
+        before = tokens.index_at(start) - 1
+        limit_after = spans[n + 1][0] if n + 1 < len(spans) else len(doc.text)
+        limit_before = spans[n - 1][1] if n > 0 else 0
+        window = [
+            k
+            for k in range(after, min(after + _TAG_WINDOW, len(tokens)))
+            if tokens.start[k] < limit_after
+        ] + [
+            k
+            for k in range(before, max(before - _TAG_WINDOW, -1), -1)
+            if tokens.end[k] <= start and tokens.start[k] >= limit_before
+        ]
+        paragraph = tokens.paragraph[min(tokens.index_at(start), len(tokens) - 1)]
+        words = {
+            k: doc.text[tokens.start[k] : tokens.end[k]]
+            for k in window
+            if tokens.paragraph[k] == paragraph
+        }
+        for k, word in words.items():
+            if word != "I":
+                continue
+            if any(
+                words.get(v, "").lower() in SPEECH_VERBS and tokens.tag[v].startswith("VB")
+                for v in (k - 1, k + 1, k + 2)
+            ):
+                found.add(start)
+                break
+    return found
 
 
 def _renumber(doc: Document) -> None:

@@ -13,6 +13,7 @@ from functools import cache
 import pytest
 
 from ficlens.model import Analysis, Character
+from ficlens.nlp.characters import _shouted_word
 from ficlens.pipeline import analyze_text
 
 KIRK = (
@@ -214,6 +215,33 @@ COMMON_ROOM = (
 # noun ("Rosalind said" -> NN) and a full name it calls an organisation.
 WIDOW_ROSALIND = WIDOW.replace("Martha Quill", "Rosalind Carver").replace("Martha", "Rosalind")
 
+# A husband and wife who share a surname: the bare surname in narration is the husband.
+GREENGROCER = (
+    "Walter Pennick had kept the greengrocer's on Mill Lane for thirty years, and in all "
+    "that time he had never once sold a bruised apple.\n\n"
+    "Mrs Pennick came down from the flat above the shop with the ledger under her arm. "
+    "She set it on the counter beside the scales and tapped the last page.\n\n"
+    '"The Hartleys still owe us for March," she said.\n\n'
+    '"They\'ll pay," said Pennick. He polished a pear on his apron and set it back in '
+    'its crate. "They always pay in the end."\n\n'
+    "Mrs Pennick gave him a long look over her spectacles and went to put the kettle "
+    "on.\n\n"
+    '"I\'ll go round myself on Friday," Pennick said, mostly to the pears.\n\n'
+    "From the back room Mrs Pennick laughed, and the kettle began to sing."
+)
+
+# A sentence ending "said I." before "He ...", and a capitalised adjective before a noun
+# of speech ("Hoarse gruff calls"): neither is a name.
+FERRY = (
+    "The ferryman, Amos Reed, was a big man with a split lip, and he frowned at me from "
+    "the landing as if I were a stray dog. Amos took my penny and bit it.\n\n"
+    '"Where is your father?" he asked.\n\n'
+    '"Over the river!" said I. He started, and looked over his shoulder at the reeds.\n\n'
+    "The fog came down. Hoarse gruff calls and bursts of laughter rose from the far "
+    "bank, and the ferryman leaned on his pole and listened.\n\n"
+    '"Herons," Amos said at last. "Only herons."'
+)
+
 STORIES = {
     "kirk": KIRK,
     "professor": PROFESSOR,
@@ -224,6 +252,8 @@ STORIES = {
     "widow": WIDOW,
     "widow-rosalind": WIDOW_ROSALIND,
     "common-room": COMMON_ROOM,
+    "greengrocer": GREENGROCER,
+    "ferry": FERRY,
 }
 
 
@@ -456,3 +486,32 @@ def test_characters_come_most_mentioned_first(key: str) -> None:
         (c.id, c.name, c.mentions) for c in analysis.characters
     ]
     assert [c.id for c in analysis.characters] == [f"c{n}" for n in range(len(mentions))]
+
+
+def test_a_bare_surname_shared_by_husband_and_wife_is_the_husband() -> None:
+    # "said Pennick" right after "Mrs Pennick" is her husband Walter, not her.
+    analysis = analysed("greengrocer")
+    walter = who(analysis, "Walter Pennick")
+    wife = who(analysis, "Mrs Pennick")
+    assert walter is not wife
+    assert who(analysis, "Pennick") is walter
+    pay = next(q for q in analysis.quotes if q.text.startswith("They'll pay"))
+    friday = next(q for q in analysis.quotes if q.text.startswith("I'll go round"))
+    assert pay.speaker == walter.id
+    assert friday.speaker == walter.id
+
+
+def test_said_i_before_he_and_an_adjective_before_calls_are_nobody() -> None:
+    named = everyone(analysed("ferry"))
+    assert not any(name.startswith(("I.", "I ")) for name in named), named
+    assert "Hoarse" not in named
+
+
+def test_a_capitalised_heading_word_is_no_part_of_a_name() -> None:
+    # A chapter heading runs into the text: "II. Mrs. Quill LATER, WHEN the snow had
+    # gone...". A common word in capitals is no name.
+    assert _shouted_word("LATER")
+    assert _shouted_word("WHEN")
+    assert not _shouted_word("QUILL")  # a name in capitals
+    assert not _shouted_word("MARY")  # a common given name
+    assert not _shouted_word("Later")

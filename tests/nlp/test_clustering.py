@@ -208,7 +208,6 @@ def test_charlotte_palmer_is_mrs_palmer_not_mr_palmer() -> None:
     assert apart(found, "Mr Palmer", "Mrs Palmer")
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: a bare surname goes to one of a couple")
 def test_a_bare_surname_does_not_go_to_the_wife_of_mr_and_mrs() -> None:
     # With a Mr and a Mrs Palmer in the story, "Palmer" alone is either of them (as a
     # form of address, more often the husband): giving it to Mrs Palmer is a guess.
