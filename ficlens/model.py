@@ -165,6 +165,9 @@ class Character:
     quotes: int = 0
     words_spoken: int = 0
     canonical: str | None = None
+    # A speaker the text describes but never names ("said a tinker"): ``name`` is the
+    # description.
+    described: bool = False
 
 
 @dataclass

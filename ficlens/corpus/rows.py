@@ -80,6 +80,7 @@ def analysis_rows(work_id: str, analysis: Analysis, seconds: float = 0.0) -> Row
             "mentions": character.mentions,
             "quotes": character.quotes,
             "words_spoken": character.words_spoken,
+            "described": character.described,
         }
         for character in analysis.characters
     ]

@@ -89,6 +89,7 @@ CHARACTERS = _schema(
     ("mentions", _i32, False, "mentions by name"),
     ("quotes", _i32, False, "quotations they speak"),
     ("words_spoken", _i64, False, "words they speak"),
+    ("described", pa.bool_(), False, "a speaker the text describes but never names"),
 )
 
 QUOTES = _schema(

@@ -128,7 +128,11 @@ def _tag_rows(analysis: Analysis) -> list[tuple[str, list[str]]]:
         (
             "Characters",
             declared.characters
-            or [c.canonical or c.name for c in analysis.characters if c.role != "mentioned"],
+            or [
+                c.canonical or c.name
+                for c in analysis.characters
+                if c.role != "mentioned" and not c.described
+            ],
         ),
         ("Additional Tags", declared.tags or inferred("freeform")),
         ("Language", [declared.language] if declared.language else []),

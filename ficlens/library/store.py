@@ -368,8 +368,13 @@ def _insert_characters(
             found |= people.names[character.id]
         declared_rows.append((f"declared-{i}", declared, found))
     for character in analysis.characters:
-        # A declared character stands for the one the analysis found (one facet entry).
-        facet = character.id not in matched and character.role != "mentioned"
+        # A declared character stands for the one the analysis found (one facet entry);
+        # nobody browses a library for "a tinker".
+        facet = (
+            character.id not in matched
+            and character.role != "mentioned"
+            and not character.described
+        )
         rows.append(
             (
                 work_id,

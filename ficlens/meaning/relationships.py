@@ -156,6 +156,8 @@ def relationships_stage(doc: Document) -> None:
     for key, pair in pairs.items():
         if any(people[i].name.lower() in _VOCATIVES for i in key):
             continue  # "Gran" as a character is a way of addressing someone, not a person
+        if any(people[i].described for i in key):
+            continue  # "a tinker" who says a line or two is nobody's pairing
         a, b = sorted(key)
         relationship = judge(pair, people[a], people[b], doc.text, dead)
         if relationship is not None:

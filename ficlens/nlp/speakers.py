@@ -531,7 +531,11 @@ def _described_characters(doc: Document, descriptions: dict[str, list[_Turn]]) -
         gender = "M" if head in _MALE_NOUNS else "F" if head in _FEMALE_NOUNS else None
         ordered = sorted(phrases, key=lambda p: -len(descriptions[p]))
         character = Character(
-            id=f"{DESCRIBED_PREFIX}{n}", name=ordered[0], aliases=ordered[1:], gender=gender
+            id=f"{DESCRIBED_PREFIX}{n}",
+            name=ordered[0],
+            aliases=ordered[1:],
+            gender=gender,
+            described=True,
         )
         characters.append(character)
         for phrase in phrases:
