@@ -67,6 +67,8 @@ _DEFINITE = frozenset({"the", "my", "your", "his", "her", "its", "our", "their"}
 # How common in English a word must be (Zipf scale) to be taken for an ordinary word
 # when it starts a sentence ("Tell", "Ask"), if the text never uses it as a name.
 _COMMON_ZIPF = 5.0
+# Courtesy titles of a man: "Mr Crawford" is any man of the family not otherwise titled.
+_COURTESY_M = frozenset({"mr", "master", "monsieur", "herr", "signor", "señor"})
 
 
 @dataclass
@@ -396,7 +398,9 @@ class _OrdinaryWords:
             if k == 0 or tokens.paragraph[k - 1] != tokens.paragraph[k]:
                 return True
             before = text[tokens.start[k - 1] : tokens.end[k - 1]]
-            if before in ("“", "‘", "("):
+            # After a full stop the tagger missed ("a very big  ought.  Whatever Harriet"):
+            # abbreviations ("Mr.", "T.") keep their stop inside the token.
+            if before in ("“", "‘", "(", ".", "!", "?"):
                 return True
             if any(ch.isalnum() for ch in before):
                 return False
@@ -606,6 +610,10 @@ def cluster_names(counts: dict[str, int]) -> Clusters:
         matches = [k for k, anchor in enumerate(anchors) if _fits(parts, anchor)]
         if parts.title and parts.surname and not parts.given and matches:
             family = [k for k, anchor in enumerate(anchors) if anchor.surname == parts.surname]
+            man = _only_man(parts, matches, family, anchors, groups, parsed)
+            if man is not None:
+                groups[man].append(name)
+                continue
             if len(family) > 1:
                 # "Mrs Musgrove" or "Miss Dashwood" in a text with several Musgroves or
                 # Dashwoods: the family name with a title is a person of its own.
@@ -646,6 +654,49 @@ def cluster_names(counts: dict[str, int]) -> Clusters:
         groups.append([name])
         anchors.append(parts)
     return Clusters(groups, shared)
+
+
+def _only_man(
+    parts: NameParts,
+    matches: list[int],
+    family: list[int],
+    anchors: list[NameParts],
+    groups: list[list[str]],
+    parsed: dict[str, NameParts],
+) -> int | None:
+    """The one man of a family that "Mr Crawford" names, if the family has only one.
+
+    "Mr Crawford" beside Henry and Mary Crawford (and "Miss Crawford") is Henry: the
+    women cannot be him. Beside two men of the name (a father and a son, "Tom" and
+    "Edmund Bertram") or one whose sex the names do not tell, it stays a person of its
+    own. A man under another title ("Admiral Crawford") does not fit "Mr" at all.
+    """
+    if len(family) < 2 or parts.title not in _COURTESY_M:
+        return None
+    men = [k for k in matches if anchors[k].given and anchors[k].gender == "M"]
+    if len(matches) != 1 or len(men) != 1:
+        return None
+    # Every other bearer of the name must be a woman or carry another title, so that no
+    # unnamed man of the family is left for "Mr X" to mean.
+    for k in family:
+        if k == men[0]:
+            continue
+        other = anchors[k]
+        if other.gender != "F" and not (other.title and other.title != parts.title):
+            return None
+    titled_men = [
+        k
+        for k in family
+        if anchors[k].title and anchors[k].title != parts.title and anchors[k].gender != "F"
+    ]
+    if not titled_men and any(
+        parsed[n].title == parts.title and parsed[n].given for n in groups[men[0]]
+    ):
+        # "Mr James Morland" is how a text tells a son from the father it calls "Mr
+        # Morland"; with no other man of the family in sight ("General Tilney"), the
+        # unnamed father is who "Mr Morland" is.
+        return None
+    return men[0]
 
 
 def _drop_titled_women(word: str, matches: list[int], anchors: list[NameParts]) -> list[int]:

@@ -105,6 +105,13 @@ TITLES: dict[str, str | None] = {
     "ensign": None,
     "chief": None,
     "mistress": "F",
+    # Dialect spellings, as dialogue writes them: "Mistah Oakley", "Missus Jones".
+    "mistah": "M",
+    "mista": "M",
+    "marse": "M",
+    "massa": "M",
+    "missus": "F",
+    "missis": "F",
 }
 # Words that look like names at the start of a sentence or a quote but are not people.
 NOT_NAMES = frozenset(
@@ -216,6 +223,12 @@ _TITLE_FORMS = {
     "rev": "reverend",
     "st": "saint",
     "mister": "mr",
+    "mistah": "mr",
+    "mista": "mr",
+    "marse": "master",
+    "massa": "master",
+    "missus": "mrs",
+    "missis": "mrs",
     "mme": "madame",
     "mlle": "mademoiselle",
 }

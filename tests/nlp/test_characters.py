@@ -242,6 +242,17 @@ FERRY = (
     '"Herons," Amos said at last. "Only herons."'
 )
 
+# A sentence the parser runs on past its full stop (two spaces, a stray word): the next
+# sentence's first word ("Whatever") is no part of the name that follows it.
+SUPPER = (
+    "Marigold set the kettle on and waited for it to sing. Her brother came in from the "
+    "rain.\n\n"
+    '"Perhaps I ought to go," said Tobias. "But it is not a very big  ought.  Whatever '
+    'Marigold and the others decide, I shall stay for supper."\n\n'
+    "Marigold laughed and cut the bread. Tobias sat by the fire.\n\n"
+    '"You always stay," Marigold said.'
+)
+
 STORIES = {
     "kirk": KIRK,
     "professor": PROFESSOR,
@@ -254,6 +265,7 @@ STORIES = {
     "common-room": COMMON_ROOM,
     "greengrocer": GREENGROCER,
     "ferry": FERRY,
+    "supper": SUPPER,
 }
 
 
@@ -515,3 +527,9 @@ def test_a_capitalised_heading_word_is_no_part_of_a_name() -> None:
     assert not _shouted_word("QUILL")  # a name in capitals
     assert not _shouted_word("MARY")  # a common given name
     assert not _shouted_word("Later")
+
+
+def test_a_sentence_opening_word_is_not_glued_to_the_name_after_it() -> None:
+    names = everyone(analysed("supper"))
+    assert "Marigold" in names
+    assert not any(name.startswith("Whatever") for name in names), names

@@ -238,3 +238,46 @@ def test_a_formal_name_does_not_join_a_nickname() -> None:
 
 def test_no_names_no_groups() -> None:
     assert clusters({}).groups == []
+
+
+# --- a title and a surname in a family -------------------------------------------------
+
+
+def test_mr_with_the_surname_is_the_one_man_of_the_family() -> None:
+    # Henry is the only man among the Crawfords not otherwise titled: "Mr Crawford" is he.
+    found = clusters(
+        {
+            "Henry Crawford": 5,
+            "Mary Crawford": 4,
+            "Miss Crawford": 9,
+            "Admiral Crawford": 2,
+            "Mr Crawford": 6,
+        }
+    )
+    assert together(found, "Henry Crawford", "Mr Crawford")
+    assert apart(found, "Mary Crawford", "Mr Crawford")
+    assert apart(found, "Admiral Crawford", "Mr Crawford")
+
+
+def test_mr_with_the_surname_stays_apart_from_two_men_of_the_family() -> None:
+    # Two brothers (or a father and a son): "Mr Bertram" could be either.
+    found = clusters({"Tom Bertram": 5, "Edmund Bertram": 6, "Maria Bertram": 3, "Mr Bertram": 4})
+    assert group_of(found, "Mr Bertram") == ["Mr Bertram"]
+
+
+def test_mr_stays_apart_when_a_relative_may_be_a_man() -> None:
+    # "Rowan" may be a man or a woman: Mr Thorne is not surely Peter.
+    found = clusters({"Peter Thorne": 5, "Rowan Thorne": 4, "Mr Thorne": 3})
+    assert group_of(found, "Mr Thorne") == ["Mr Thorne"]
+
+
+def test_a_dialect_mister_is_a_mister() -> None:
+    # "Mistah" is how the dialogue spells "Mr": the one man of the Quills, not his wife.
+    found = clusters({"Maurice Quill": 3, "Mrs Quill": 4, "Mistah Quill": 2})
+    assert together(found, "Maurice Quill", "Mistah Quill")
+    assert apart(found, "Mrs Quill", "Mistah Quill")
+
+
+def test_charley_is_a_charles() -> None:
+    found = clusters({"Master Charles Bates": 1, "Charley Bates": 4, "Charley": 9})
+    assert together(found, "Master Charles Bates", "Charley Bates", "Charley")
