@@ -3,7 +3,10 @@
 Evidence in order of strength:
 
 1. an explicit tag next to the quotation: "said Merlin", "Merlin said", "cut in Spock",
-   before it ("Merlin said, ...") or after it, in any order;
+   before it ("Merlin said, ...") or after it, in any order; "was Mary's answer"; "broken
+   by Willoughby, who said"; or at the end of the paragraph before ("...and said quietly");
+   a tag that only describes its speaker ("said a tinker") makes a character of the
+   description, for the ranker to weigh against the named candidates;
 2. an anaphoric tag ("he asked finally"), resolved to the conversation's participant of
    that gender, or else to the latest character of that gender;
 3. an action beat in the same paragraph ("John grinned." before or after the quote);
