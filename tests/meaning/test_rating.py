@@ -108,29 +108,9 @@ afterwards, sticky and laughing.
 "Worth it," said Mira, and kissed him again.
 """
 
-DECLARED_SMUT = """\
-Title: Long Weekend
-Rating: not rated
-Tags: smut, established relationship
-
-Felix Grant ran the night desk at the Harbour Hotel, and Ruth Adler ran the kitchen below
-it. At three in the morning they were the only two people awake in the building.
-
-"Any complaints?" Ruth asked, setting down a plate of toast.
-
-"Room nine wants to know why the sea is so loud," said Felix.
-
-"Tell room nine it's the sea."
-
-Felix smiled. "I did. He asked me to turn it down."
-
-Ruth laughed and went back to her ovens, and Felix went back to his ledger, and the sea
-went on being loud.
-
-"Goodnight, Ruth," Felix called when the sky turned grey.
-
-"Morning, Felix," she said.
-"""
+DECLARED_SMUT = (
+    "Title: Long Weekend\nRating: not rated\nTags: smut, established relationship\n\n" + TALK
+)
 
 MILD = """\
 Tom Ashby dropped the box on his foot and hopped around the kitchen.

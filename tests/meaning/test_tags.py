@@ -61,29 +61,10 @@ Later, Asha drove her home and made her tea, and sat with her on the sofa until 
 dark, and Clara cried again, quietly, and was not alone.
 """
 
-DECLARED = """\
-Title: Tea at Midnight
-Author: quietlamp
-Rating: T
-Tags: h/c, hurt-comfort, Fluff, slow-burn, sickfic, Tea
-Warnings: none
-
-Theo Ward limped through the door of the flat at two in the morning with a bandage around
-his wrist and blood on his sleeve.
-
-Sam Okafor was off the sofa before the door had closed. "What happened?"
-
-"Fell off my bike," said Theo. "It's nothing. A sprain."
-
-"Your wrist is twice the size it should be," Sam said. He made Theo sit down, and he
-unwound the bandage and winced at the bruise underneath.
-
-Theo's eyes filled with tears. He tried to blink them away and failed.
-
-"Hey. It's okay," Sam said gently. "I've got you." He held Theo close until the shaking
-stopped, and then he made tea, and Theo fell asleep on his shoulder before it was cool
-enough to drink.
-"""
+DECLARED = (
+    "Title: Tea at Midnight\nAuthor: quietlamp\nRating: T\n"
+    "Tags: h/c, hurt-comfort, Fluff, slow-burn, sickfic, Tea\nWarnings: none\n\n" + HURT
+)
 
 DOMESTIC = """\
 Sunday mornings belonged to pancakes. Ben Hollis had made them every Sunday for the six
