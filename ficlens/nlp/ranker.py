@@ -322,7 +322,7 @@ def _features(
             put("only_candidate_of_gender")
     if character is not None:
         put("salience", math.log1p(character.mentions) / context.log_most)
-    if getattr(turn, "participant", None) == candidate:
+    if turn.participant == candidate:
         put("pronoun_participant")
     if turn.described == candidate and not candidate.startswith(DESCRIBED_PREFIX):
         put("described_by_title")  # "said the parson": Parson Tringham
