@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from ficlens.document import Document, Mention
 from ficlens.model import Character
 from ficlens.nlp.lexicon import SPEECH_VERBS
-from ficlens.nlp.names import normalise
+from ficlens.nlp.names import given_name_gender, normalise
 
 PRONOUN_GENDER = {
     "he": "M",
@@ -30,6 +30,7 @@ PRONOUN_GENDER = {
 }
 # How far back (in paragraphs) a pronoun may look for its character.
 _WINDOW = 3
+_OVERRIDE_NAME = 3  # unanimous "he"/"she" votes that outweigh a given name's gender
 
 
 def coref_stage(doc: Document) -> None:
@@ -294,13 +295,29 @@ def _learn_genders(
                 break
             if names:
                 break
-    for cid, counter in votes.items():
-        character = characters.get(cid)
-        if character is None or character.gender is not None:
+    for character in characters.values():
+        if character.gender is not None:
             continue
-        (gender, count), *rest = [*counter.most_common(), ("", 0)]
-        if count >= 2 * rest[0][1] and (count >= 2 or not rest[0][1]):
+        (gender, count), (_, second), *_ = [*votes[character.id].most_common(), ("", 0), ("", 0)]
+        decisive = count >= 2 * second and (count >= 2 or not second)
+        # "Mary" is a woman unless every pronoun says otherwise: the votes are noisy (one
+        # "he" after "Mary wished to say something." is her father, who speaks next).
+        by_name = _given_name_gender(character)
+        if by_name and not (gender != by_name and count >= _OVERRIDE_NAME and not second):
+            character.gender = by_name
+        elif decisive and count:
             character.gender = gender
+
+
+def _given_name_gender(character: Character) -> str | None:
+    """The gender every one-word name of the character has as a given name, if any."""
+    genders = {
+        given_name_gender(name)
+        for name in (character.name, *character.aliases)
+        if len(name.split()) == 1
+    }
+    genders.discard(None)
+    return genders.pop() if len(genders) == 1 else None
 
 
 def resolve_pronouns(

@@ -209,6 +209,8 @@ def _is_vocative(mention: Mention, quote: Quote) -> bool:
     j = mention.end - quote.text_start
     before = text[:i].rstrip()
     after = text[j:].lstrip()
+    if not before and after in ("", "."):
+        return False  # a bare name is an answer ("Who?" - "Bingley."), not a call
     lead = _VOCATIVE_LEAD.search(before)
     if lead is not None and (after[:1] in (",", "!", "?", ".", ";", "") or not after):
         before = before[: lead.start()].rstrip()
