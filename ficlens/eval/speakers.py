@@ -106,7 +106,9 @@ def gold_characters(doc: EvalDoc) -> list[GoldCharacter]:
 
     A LitBank narrator, the entity that says "I" in the narration, also goes by "I": a
     predicted first-person narrator (alias "I") is that person, even when the excerpt
-    never gives the narrator's name.
+    never gives the narrator's name. Every LitBank person also goes by the descriptions
+    the annotators linked to them ("the convict", "the doctor"), so a predicted described
+    speaker is the person the text described that way.
     """
     characters = list(doc.characters)
     if doc.corpus == "litbank":
@@ -117,7 +119,14 @@ def gold_characters(doc: EvalDoc) -> list[GoldCharacter]:
                 name = entity_name(q.speaker) or q.speaker
                 characters.append(GoldCharacter(id=q.speaker, name=name, aliases=[name]))
         characters = [
-            replace(c, aliases=[*c.aliases, NARRATOR_ALIAS]) if c.id == doc.narrator else c
+            replace(
+                c,
+                aliases=[
+                    *c.aliases,
+                    *doc.descriptions.get(c.id, ()),
+                    *([NARRATOR_ALIAS] if c.id == doc.narrator else []),
+                ],
+            )
             for c in characters
         ]
     return characters

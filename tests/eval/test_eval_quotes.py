@@ -190,10 +190,10 @@ def test_detokenise_punctuation_clitics_and_quotes() -> None:
     text = _check_offsets(
         [
             ["“", "I", "do", "n't", "know", ",", "”", "said", "the", "cat", "'s", "owner", "."],
-            ["“", "We", "’ll", "see", "!", "”"],
+            ["“", "We", "’ll", "see", "!", "”", "said", "Ann", "."],
         ]
     )
-    assert text == "“I don't know,” said the cat's owner.\n\n“We’ll see!”"
+    assert text == "“I don't know,” said the cat's owner.\n\n“We’ll see!” said Ann."
 
 
 def test_detokenise_straight_quotes_by_alternation() -> None:
@@ -240,6 +240,23 @@ def test_detokenise_new_paragraph_only_before_an_opening_mark() -> None:
     assert d.paragraph_starts == [0, 1, 3, 4]
     assert d.text.count("\n\n") == 3
     assert d.span(3, 0, 4, 4) == (d.text.index("“Long"), len(d.text))
+
+
+def test_detokenise_untagged_line_after_a_short_tag_goes_on_the_paragraph() -> None:
+    d = detokenize(
+        [
+            ["“", "Quite", "so", ",", "”", "he", "answered", "."],
+            ["“", "You", "see", ".", "”"],  # no tag, short narration before: same paragraph
+            ["“", "How", "often", "?", "”"],  # after a bare line: a new one
+            ["“", "Often", ",", "”", "she", "said", "."],
+            ["“", "No", ",", "”", "said", "Tom", "."],  # its own tag: a new paragraph
+            ["“", "Well", ",", "”", "he", "said", ",", "and", "sat", "down", "in", "the",
+             "big", "chair", "by", "the", "fire", "."],
+            ["“", "Then", "go", ".", "”"],  # after a long narration: a new paragraph
+        ]
+    )
+    assert d.paragraph_starts == [0, 2, 3, 4, 5, 6]
+    assert "answered. “You see.”" in d.text
 
 
 QUOTE_TOKENS = [

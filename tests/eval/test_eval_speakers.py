@@ -174,6 +174,25 @@ def test_litbank_unnamed_speakers_get_a_stand_in() -> None:
     assert evaluate_prediction(doc, analysis).counts.accuracy == 1.0
 
 
+def test_litbank_people_also_go_by_their_descriptions() -> None:
+    # The annotators linked "the keeper" to Markham: a described speaker "the keeper" is him.
+    doc = EvalDoc(
+        corpus="litbank",
+        name="lb",
+        text=TEXT,
+        quotes=[GoldQuote(Q_COME[0] - 1, Q_COME[1] + 1, speaker="Mr__Markham-4", quote_id="Q1")],
+        characters=[GoldCharacter("Tom-1", "Tom", ["Tom"])],
+        descriptions={"Mr__Markham-4": ["the keeper"], "Tom-1": ["the boy"]},
+    )
+    by_id = {c.id: c for c in gold_characters(doc)}
+    assert "the keeper" in by_id["Mr__Markham-4"].aliases and "the boy" in by_id["Tom-1"].aliases
+    keeper = Character(id="d0", name="a keeper", aliases=["the keeper"], described=True)
+    analysis = _analysis([_quote(0, Q_COME, "d0")], [keeper])
+    assert evaluate_prediction(doc, analysis).counts.accuracy == 1.0
+    doc.descriptions = {}
+    assert evaluate_prediction(doc, analysis).counts.accuracy == 0.0
+
+
 def test_a_litbank_narrator_also_goes_by_i() -> None:
     # Rudolf narrates, and the prediction calls him "Narrator" (alias "I"): through "I" he
     # is that entity; without a gold narrator nobody is.
