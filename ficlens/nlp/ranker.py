@@ -35,6 +35,7 @@ _RULES = ("explicit", "anaphoric", "beat", "turn", "guess", "continued")
 # How far (in paragraphs) a named character may be from the quotation to be a candidate.
 _BACK, _AHEAD = 4, 1
 _MAX_CANDIDATES = 10
+_LOOK_BACK = 2000  # narration mentions searched for the last one of a pronoun's gender
 # Previous turns further back than this many paragraphs belong to another conversation.
 _GAP = 3
 
@@ -217,8 +218,38 @@ def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
         found.extend(a for a in earlier.addressed if a in context.characters)
     for p in range(quote.paragraph - _BACK, quote.paragraph + _AHEAD + 1):
         found.extend(m.character for m in context.by_paragraph.get(p, ()))  # type: ignore[misc]
-    unique = list(dict.fromkeys(found))
-    return unique[:_MAX_CANDIDATES]
+    unique = list(dict.fromkeys(found))[:_MAX_CANDIDATES]
+    if turn.pronoun is not None and not any(
+        _gender(context, c) == turn.pronoun for c in unique
+    ):
+        # "said his lady" with only men nearby: the woman last named, or the story's lead one.
+        unique.extend(
+            c for c in dict.fromkeys(_of_gender(context, turn.pronoun, quote.start)) if c
+        )
+    return unique
+
+
+def _gender(context: _Context, candidate: str) -> str | None:
+    character = context.characters.get(candidate)
+    return character.gender if character is not None else None
+
+
+def _of_gender(context: _Context, gender: str, before: int) -> tuple[str | None, str | None]:
+    """The character of that gender the narration named last before ``before``, and the
+    most mentioned one."""
+    k = bisect.bisect_left(context.narration_starts, before) - 1
+    stop = max(-1, k - _LOOK_BACK)
+    last = None
+    while k > stop and last is None:
+        if _gender(context, context.narration[k].character) == gender:  # type: ignore[arg-type]
+            last = context.narration[k].character
+        k -= 1
+    lead = max(
+        (c for c in context.characters.values() if c.gender == gender and not c.described),
+        key=lambda c: c.mentions,
+        default=None,
+    )
+    return last, lead.id if lead is not None else None
 
 
 def _features(
