@@ -68,6 +68,9 @@ _DEFINITE = frozenset({"the", "my", "your", "his", "her", "its", "our", "their"}
 # when it starts a sentence ("Tell", "Ask"), if the text never uses it as a name.
 _COMMON_ZIPF = 5.0
 # Courtesy titles of a man: "Mr Crawford" is any man of the family not otherwise titled.
+# A titled name with no other sign of a person is one if the text uses it at least once
+# per this many tokens (some 25,000 words): a passing "Mr Sike" in a novel is no one.
+_TOKENS_PER_TITLED_USE = 30_000
 _COURTESY_M = frozenset({"mr", "master", "monsieur", "herr", "signor", "señor"})
 
 
@@ -92,7 +95,8 @@ def characters_stage(doc: Document) -> None:
     assert doc.tokens is not None
     quote_spans = sorted((q.text_start, q.text_end) for q in doc.analysis.quotes)
     surfaces = _collect_surfaces(doc.text, doc.tokens, quote_spans)
-    accepted = {name: s for name, s in surfaces.items() if _is_person(name, s)}
+    titled_uses = 1 + len(doc.tokens) // _TOKENS_PER_TITLED_USE
+    accepted = {name: s for name, s in surfaces.items() if _is_person(name, s, titled_uses)}
     # A full name used once ("Hermione Granger") is a person if a part of it is.
     known = {word for name in accepted for word in parse(name).words}
     for name, surface in surfaces.items():
@@ -107,10 +111,10 @@ def characters_stage(doc: Document) -> None:
             accepted[name] = surface
     for name in list(accepted):
         last = name.split()[-1]
-        # "the Miss Steeles", "the Dashwoods": a family, not a person.
-        if last.endswith("s") and any(
-            other.split()[-1] == last[:-1] for other in accepted if other != name
-        ):
+        # "the Miss Steeles", "the Dashwoods": a family, not a person; but "Sikes" beside
+        # a stray "Mr Sike" is the man himself.
+        singular = sum(s.count for other, s in accepted.items() if other.split()[-1] == last[:-1])
+        if last.endswith("s") and singular > accepted[name].count:
             del accepted[name]
     found = cluster_names({name: s.count for name, s in accepted.items()})
     clusters = found.groups
@@ -541,7 +545,7 @@ def _addressed(text: str, tokens: Tokens, i: int, j: int) -> bool:
     return before == "," and after in (",", ".", "!", "?", '"', "”", "'", "’")
 
 
-def _is_person(name: str, surface: _Surface) -> bool:
+def _is_person(name: str, surface: _Surface, titled_uses: int = 1) -> bool:
     """Weigh what spaCy says against how the text uses the name.
 
     spaCy's entity labels are often wrong for fan-fiction names (Merlin, Gwaine), so a
@@ -569,9 +573,12 @@ def _is_person(name: str, surface: _Surface) -> bool:
     if surface.speech_adjacent >= 2 or (surface.speech_adjacent and surface.acts):
         return True  # places do not speak
     evidence = surface.person + 3 * surface.speech_adjacent + surface.acts + surface.addressed
-    if surface.other >= evidence:
+    if surface.other >= evidence and (surface.other or surface.count < titled_uses):
         return False  # a place, an organisation, a date
     if parts.title and parts.title not in ("st", "saint"):
+        # A title makes a person of a name that nothing else speaks for, if the text
+        # keeps using it ("General Tilney", whom spaCy leaves unlabelled and the text
+        # never shows speaking by that name); once or twice, it is a passing remark.
         return True
     if surface.count >= 2:
         return evidence > 0
@@ -786,8 +793,10 @@ def _assign(mentions: list[Mention], owner: dict[str, list[int]], weights: list[
                 # A character the text keeps calling by full name ("Charles Hayter") is
                 # being told apart from the one the bare name means ("Charles"); a full
                 # name met once or twice ("Lady Mary Grierson") is an aside, not a claim.
+                # A bare title ("the Admiral") is the one the story talks of most.
                 regular = [k for k in candidates if weights[k] > 2] or candidates
-                chosen = min(regular, key=lambda k: weights[k])
+                pick = max if parse(mention.text).title_only else min
+                chosen = pick(regular, key=lambda k: weights[k])
         mention.character = f"c{chosen}"
         if len(candidates) == 1 or len(mention.text.split()) > 1:
             last_seen[chosen] = mention.paragraph

@@ -393,6 +393,43 @@ def test_gender_of_inspector_hollis_comes_from_the_pronouns() -> None:
     assert who(analysed("places"), "Hollis").gender == "F"
 
 
+PORTRAIT = """\
+Ellen Marsh had been at Hartwell a week before she dared to ask about the portrait in \
+the hall.
+
+"That is General Harrow," said Robert. "My father. He is in town until Friday."
+
+Ellen looked at it for a long time. She had heard a great deal of General Harrow in the \
+village, and not all of it kind.
+
+On Friday the carriage came up the drive, and the whole house seemed to hold its breath. \
+Ellen wondered whether General Harrow would like her.
+"""
+
+
+def test_a_titled_name_nothing_else_speaks_for_is_a_person() -> None:
+    # "General Harrow" never speaks, acts or is labelled by spaCy: the title is enough.
+    harrow = who(analyze_text(PORTRAIT), "General Harrow")
+    assert harrow.mentions == 3
+
+
+RAIN = """\
+Sikes came in out of the rain and threw his hat on the table. Sikes was in a black temper, \
+and the boy kept out of his way.
+
+"Where is the money?" said Sikes.
+
+"I gave it to Mr Sike's man, like you said," said the boy.
+
+Sikes swore and sat down by the fire. Sikes did not speak again that night.
+"""
+
+
+def test_a_name_ending_in_s_is_no_family_beside_a_rarer_singular() -> None:
+    # "the Dashwoods" beside "Dashwood" is a family; "Sikes" beside one "Mr Sike" is a man.
+    assert who(analyze_text(RAIN), "Sikes").mentions == 5
+
+
 # --- nobody ---------------------------------------------------------------------------
 
 
