@@ -13,7 +13,7 @@ import bisect
 import re
 from collections import Counter, defaultdict
 
-from ficlens.document import Document, Mention
+from ficlens.document import Document, Mention, Tokens
 from ficlens.model import Character
 from ficlens.nlp.lexicon import SPEECH_VERBS
 from ficlens.nlp.names import given_name_gender, normalise
@@ -30,6 +30,8 @@ PRONOUN_GENDER = {
 }
 # How far back (in paragraphs) a pronoun may look for its character.
 _WINDOW = 3
+_SUBJECT_WORDS = 4  # a sentence's subject stands among its first words ("Then he looked")
+_POSSESSIVE_PRONOUNS = frozenset({"his", "her", "hers", "their"})
 _OVERRIDE_NAME = 3  # unanimous "he"/"she" votes that outweigh a given name's gender
 
 
@@ -45,7 +47,7 @@ def coref_stage(doc: Document) -> None:
             doc.analysis.characters.append(narrator[0])
     characters = {c.id: c for c in doc.analysis.characters}
     _learn_genders(doc, pronouns, characters)
-    resolved = resolve_pronouns(doc.mentions, pronouns, characters)
+    resolved = resolve_pronouns(doc.mentions, pronouns, characters, doc.tokens)
     doc.mentions = sorted([*doc.mentions, *resolved], key=lambda m: m.start)
     counts = Counter(m.character for m in doc.mentions)
     for character in characters.values():
@@ -321,20 +323,39 @@ def _given_name_gender(character: Character) -> str | None:
 
 
 def resolve_pronouns(
-    names: list[Mention], pronouns: list[Mention], characters: dict[str, Character]
+    names: list[Mention],
+    pronouns: list[Mention],
+    characters: dict[str, Character],
+    tokens: Tokens | None = None,
 ) -> list[Mention]:
-    """Each narration pronoun goes to the latest character of its gender nearby."""
+    """Each narration pronoun goes to the latest character of its gender nearby.
+
+    With ``tokens``, "he" and "she" prefer the subject: when the latest mention of the
+    gender stands in a sentence whose subject is of that gender too, the subject is meant
+    ("Aziraphale looked down. Then he looked at Crowley. 'Well,' he said": Aziraphale).
+    """
     names = sorted((m for m in names if not m.in_quote), key=lambda m: m.start)
+    subject_of = _sentence_subjects(sorted([*names, *pronouns], key=lambda m: m.start), tokens)
     resolved: list[Mention] = []
     last: dict[str, Mention] = {}  # gender -> the last mention of that gender (incl. pronouns)
+    subject: dict[str, Mention] = {}  # gender -> the subject of the sentence of that mention
     name_index = 0
+
+    def saw(mention: Mention, gender: str) -> None:
+        last[gender] = mention
+        head = subject_of.get(mention.start)
+        if head is not None and head is not mention:
+            subject[gender] = head
+        else:
+            subject.pop(gender, None)
+
     for pronoun in pronouns:
         while name_index < len(names) and names[name_index].start < pronoun.start:
             mention = names[name_index]
             character = characters.get(mention.character or "")
             gender = character.gender if character else None
             if gender:
-                last[gender] = mention
+                saw(mention, gender)
             name_index += 1
         if pronoun.in_quote:
             continue
@@ -342,7 +363,51 @@ def resolve_pronouns(
         antecedent = last.get(gender)
         if antecedent is None or pronoun.paragraph - antecedent.paragraph > _WINDOW:
             continue
+        head = subject.get(gender)
+        if (
+            pronoun.text.lower() in ("he", "she")
+            and head is not None
+            and head.character is not None
+            and characters.get(head.character) is not None
+            and characters[head.character].gender == gender
+            and subject_of.get(pronoun.start) is not head
+        ):
+            antecedent = head
         pronoun.character = antecedent.character
         resolved.append(pronoun)
-        last[gender] = pronoun
+        saw(pronoun, gender)
     return resolved
+
+
+def _sentence_subjects(mentions: list[Mention], tokens: Tokens | None) -> dict[int, Mention]:
+    """Mention start -> the subject of its sentence: its first mention, if that opens the
+    sentence (within its first few words, before any verb) and is no possessive ("Then he
+    looked at Crowley": "he"; not "McCoy's bottle went around"). Empty without tokens."""
+    if tokens is None or not len(tokens):
+        return {}
+    sentence_starts = [i for i, s in enumerate(tokens.sent_start) if s]
+    offsets = [tokens.start[i] for i in sentence_starts]
+    out: dict[int, Mention] = {}
+    current = -1
+    head: Mention | None = None
+    for mention in mentions:
+        sentence = bisect.bisect_right(offsets, mention.start) - 1
+        if sentence == current:
+            if head is not None:
+                out[mention.start] = head
+            continue
+        current = sentence
+        first = sentence_starts[sentence] if sentence >= 0 else 0
+        k = tokens.index_at(mention.start)
+        opening = range(first, min(k, first + _SUBJECT_WORDS))
+        head = (
+            mention
+            if k - first < _SUBJECT_WORDS
+            and not any(tokens.tag[i].startswith("VB") for i in opening)
+            and mention.text.lower() not in _POSSESSIVE_PRONOUNS
+            and not (k + 1 < len(tokens) and tokens.tag[k + 1] == "POS")
+            else None
+        )
+        if head is not None:
+            out[mention.start] = head
+    return out
