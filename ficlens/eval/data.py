@@ -47,11 +47,12 @@ LitBank (quotations layer)
       four words after its closing mark) right after a line that opened a paragraph and
       ended in a narration of one to eight words (``"Quite so," he answered. "You see..."``):
       it goes on that paragraph, as it does in about two of three such places in the PDNC
-      novels, whose paragraphs are known. Chapter headings (``CHAPTER I``, ``Chapter 1 .``, ``VOLUME I CHAPTER I``,
-      ``PART ONE``...) at the start of a sentence stand in a paragraph of their own; the rest
-      of that sentence (often the chapter title run into the first sentence) starts the next
-      paragraph. So does a dialogue dash (``—``, ``--``) that follows a colon and precedes a
-      capital ("he intoned: — Introibo"): in the books these dashes begin a paragraph.
+      novels, whose paragraphs are known. Chapter headings (``CHAPTER I``, ``Chapter 1 .``,
+      ``VOLUME I CHAPTER I``, ``PART ONE``...) at the start of a sentence stand in a
+      paragraph of their own; the rest of that sentence (often the chapter title run into
+      the first sentence) starts the next paragraph. So does a dialogue dash (``—``, ``--``)
+      that follows a colon and precedes a capital ("he intoned: — Introibo"): in the books
+      these dashes begin a paragraph.
     * Every token's character span in the produced text is recorded while joining, so gold
       token spans map exactly onto the text: a quote's span runs from its first token's
       start to its last token's end, and therefore includes its quotation marks whenever
@@ -382,9 +383,8 @@ def detokenize(sentences: list[list[str]]) -> Detokenized:
 
 
 def _closing_marks(tokens: list[str], kinds: list[str]) -> list[int]:
-    return [
-        i for i, (tok, kind) in enumerate(zip(tokens, kinds)) if kind == "L" and tok in _QUOTE_MARKS
-    ]
+    pairs = enumerate(zip(tokens, kinds, strict=True))
+    return [i for i, (tok, kind) in pairs if kind == "L" and tok in _QUOTE_MARKS]
 
 
 def _words(tokens: Sequence[str]) -> list[str]:

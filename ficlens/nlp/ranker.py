@@ -77,6 +77,7 @@ _BASE: tuple[str, ...] = (
     "described_generic",
     "described_again",
     "described_by_title",
+    "described_possessive",
     "pronoun_participant",
 )
 # How the rules attributed the quotation decides how much each clue is worth (after an
@@ -89,6 +90,8 @@ FEATURES: tuple[str, ...] = (
 )
 _INDEX = {name: i for i, name in enumerate(_BASE)}
 # Descriptions that say little about who it is ("the man") rather than what they are.
+# "cried her aunt", "said my mother": a relation, described from someone else.
+POSSESSIVES = frozenset({"his", "her", "their", "my"})
 _GENERIC_NOUNS = frozenset(
     "man woman gentleman lady girl boy fellow person other stranger voice child youth lad "
     "creature figure visitor speaker".split()
@@ -219,13 +222,12 @@ def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
     for p in range(quote.paragraph - _BACK, quote.paragraph + _AHEAD + 1):
         found.extend(m.character for m in context.by_paragraph.get(p, ()))  # type: ignore[misc]
     unique = list(dict.fromkeys(found))[:_MAX_CANDIDATES]
-    if turn.pronoun is not None and not any(
-        _gender(context, c) == turn.pronoun for c in unique
-    ):
-        # "said his lady" with only men nearby: the woman last named, or the story's lead one.
-        unique.extend(
-            c for c in dict.fromkeys(_of_gender(context, turn.pronoun, quote.start)) if c
-        )
+    named = [c for c in unique if not c.startswith(DESCRIBED_PREFIX)]
+    if turn.pronoun is not None and not any(_gender(context, c) == turn.pronoun for c in named):
+        # "said his lady" with only men named nearby: the woman last named, or the story's
+        # lead one (the description, "his lady", is weighed beside them).
+        found = _of_gender(context, turn.pronoun, quote.start)
+        unique.extend(c for c in dict.fromkeys(found) if c and c not in unique)
     return unique
 
 
@@ -365,6 +367,8 @@ def _features(
         article, _, rest = character.name.partition(" ")
         if article in ("a", "an"):
             put("described_indefinite")
+        if article in POSSESSIVES:
+            put("described_possessive")  # "his wife": most often someone named
         if rest.split()[-1] in _GENERIC_NOUNS:
             put("described_generic")
         if context.described_turns[candidate] > 1:

@@ -6,7 +6,9 @@ Evidence in order of strength:
    before it ("Merlin said, ...") or after it, in any order; "was Mary's answer"; "broken
    by Willoughby, who said"; or at the end of the paragraph before ("...and said quietly");
    a tag that only describes its speaker ("said a tinker") makes a character of the
-   description, for the ranker to weigh against the named candidates;
+   description, for the ranker to weigh against the named candidates, unless it names
+   one: "the doctor" is the story's one Dr, "her aunt" its one Aunt, "said her husband"
+   (when "her" is Mrs Griffin) Mr Griffin;
 2. an anaphoric tag ("he asked finally"), resolved to the conversation's participant of
    that gender, or else to the latest character of that gender;
 3. an action beat in the same paragraph ("John grinned." before or after the quote);
@@ -30,7 +32,8 @@ from ficlens.document import Document, Mention, Tokens
 from ficlens.model import Character, Quote
 from ficlens.nlp.coref import PRONOUN_GENDER
 from ficlens.nlp.lexicon import SPEECH_VERBS
-from ficlens.nlp.ranker import DESCRIBED_PREFIX, Choice, SpeakerRanker, choices
+from ficlens.nlp.names import parse
+from ficlens.nlp.ranker import DESCRIBED_PREFIX, POSSESSIVES, Choice, SpeakerRanker, choices
 
 # How many tokens of narration next to a quotation may hold its tag.
 _TAG_REACH = 6
@@ -136,6 +139,8 @@ def attribute_by_rules(doc: Document) -> dict[int, _Turn]:
             turn.speaker, turn.how = found[0], found[1]
             if len(found) > 2:
                 descriptions.setdefault(found[2], []).append(turn)
+            if turn.how == "epithet" and turn.speaker in characters:
+                turn.described = turn.speaker  # "said her husband": Mr Griffin, by name
             if turn.speaker and turn.speaker.startswith(_PENDING):
                 turn.pronoun = turn.speaker[len(_PENDING) : len(_PENDING) + 1]
             elif turn.how == "anaphoric" and turn.speaker in characters:
@@ -468,11 +473,73 @@ def _tag_in(
             # not whoever the paragraph happens to name first. A description that tells
             # the gender ("the old gentleman") is read like "he said": often it is the
             # named man of the conversation.
+            relative = _relative_of(doc, window, position, mentions, starts, characters)
+            if relative is not None:
+                return relative, "epithet"
             gender = _epithet_gender(doc, window, position)
             speaker = f"{_PENDING}{gender}:" if gender else None
             phrase = _epithet_phrase(doc, window, position)
             return (speaker, "epithet", phrase) if phrase else (speaker, "epithet")
     return None
+
+
+# "said his wife": the kin word, the sex it names, and the titles that person goes by.
+_SPOUSES_AND_PARENTS = {"wife": "F", "mother": "F", "husband": "M", "father": "M"}
+_FAMILY_TITLES = {
+    "F": frozenset({"mrs", "lady", "madame", "mme", "frau", "signora", "señora"}),
+    "M": frozenset({"mr", "sir", "lord", "monsieur", "herr", "signor", "señor"}),
+}
+
+
+def _relative_of(
+    doc: Document,
+    window: list[int],
+    position: int,
+    mentions: list[Mention],
+    starts: list[int],
+    characters: dict[str, Character],
+) -> str | None:
+    """ "said his wife" when "his" is Mr Bennet: the one Mrs Bennet of the story.
+
+    The possessive is read as coreference resolved it; the relative is the one other
+    character of that family name under a title of the right sex ("her husband" of Mrs
+    Griffin is Mr Griffin, "his mother" of Henry Tilney is Mrs Tilney).
+    """
+    tokens = doc.tokens
+    assert tokens is not None
+
+    def word(k: int) -> str:
+        return doc.text[tokens.start[k] : tokens.end[k]].lower()
+
+    after = window[position + 1 : position + 3]
+    before = window[max(0, position - 2) : position]
+    for pair in (after, before):
+        if (
+            len(pair) == 2
+            and word(pair[0]) in ("his", "her")
+            and word(pair[1]) in (_SPOUSES_AND_PARENTS)
+        ):
+            possessive, kin = pair
+            break
+    else:
+        return None
+    mention = _mention_at(mentions, starts, tokens.start[possessive])
+    owner = characters.get(mention.character or "") if mention is not None else None
+    if owner is None:
+        return None
+    surnames = {parse(n).surname for n in (owner.name, *owner.aliases)} - {None}
+    sex = _SPOUSES_AND_PARENTS[word(kin)]
+    found = [
+        c.id
+        for c in characters.values()
+        if c.id != owner.id
+        and not c.described
+        and any(
+            (parts := parse(n)).surname in surnames and parts.title in _FAMILY_TITLES[sex]
+            for n in (c.name, *c.aliases)
+        )
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 # A described speaker ("said the tinker") may be someone the story names elsewhere ("the
@@ -492,7 +559,7 @@ def _epithet_phrase(doc: Document, window: list[int], position: int) -> str | No
         return doc.text[tokens.start[k] : tokens.end[k]].lower()
 
     after = window[position + 1 : position + 6]
-    if after and word(after[0]) in _ARTICLES:
+    if after and word(after[0]) in _ARTICLES | POSSESSIVES:
         words = [after[0]]
         for k in after[1:]:
             if tokens.tag[k] not in _DESCRIBING_TAGS:
@@ -500,7 +567,7 @@ def _epithet_phrase(doc: Document, window: list[int], position: int) -> str | No
             words.append(k)
     else:
         before = window[max(0, position - 5) : position]
-        articles = [n for n, k in enumerate(before) if word(k) in _ARTICLES]
+        articles = [n for n, k in enumerate(before) if word(k) in _ARTICLES | POSSESSIVES]
         if not articles:
             return None
         words = before[articles[-1] :]
@@ -518,17 +585,19 @@ def _described_characters(doc: Document, descriptions: dict[str, list[_Turn]]) -
     left over from an earlier run over the same document go first."""
     characters = doc.analysis.characters
     characters[:] = [c for c in characters if not c.id.startswith(DESCRIBED_PREFIX)]
-    by_key: dict[str, list[str]] = {}
+    by_key: dict[tuple[bool, str], list[str]] = {}
     for phrase in descriptions:
-        rest = phrase.partition(" ")[2]  # without its article: "a tinker" is "the tinker"
-        by_key.setdefault(rest, []).append(phrase)
+        # Without its article, "a tinker" is "the tinker"; "her aunt" stays a relation.
+        determiner, _, rest = phrase.partition(" ")
+        by_key.setdefault((determiner in POSSESSIVES, rest), []).append(phrase)
     titled = _titled_characters(characters)
-    for n, (key, phrases) in enumerate(by_key.items()):
+    for n, ((possessive, key), phrases) in enumerate(by_key.items()):
         head = key.split()[-1]
-        named = titled.get(head)
+        linkable = head in _KIN_TITLES if possessive else head not in _GENERIC_TITLES
+        named = titled.get(head) if linkable else None
         if named is not None:
-            # "the parson" is Parson Tringham, "the doctor" Dr Archie: the only character
-            # whose name has that title.
+            # "the parson" is Parson Tringham, "the doctor" Dr Archie, "her aunt" Aunt
+            # Juley: the only character whose name has that title.
             for phrase in phrases:
                 for turn in descriptions[phrase]:
                     turn.described = named
@@ -548,6 +617,23 @@ def _described_characters(doc: Document, descriptions: dict[str, list[_Turn]]) -
                 turn.described = character.id
 
 
+# Titles that are also plain nouns ("the lady", "his master") name no one in particular.
+_GENERIC_TITLES = frozenset({"lady", "lord", "master", "mistress", "miss", "sir", "madam"})
+# Titles a relation goes by ("Aunt Juley"): "her aunt" may be that one.
+_KIN_TITLES = frozenset(
+    {
+        "aunt",
+        "auntie",
+        "uncle",
+        "cousin",
+        "grandmother",
+        "grandfather",
+        "grandma",
+        "grandpa",
+        "granny",
+        "gran",
+    }
+)
 _TITLE_WORDS = {"dr": "doctor", "prof": "professor", "capt": "captain", "sgt": "sergeant"}
 
 
@@ -651,7 +737,7 @@ def _after_preposition(doc: Document, k: int) -> bool:
     return doc.text[tokens.start[j] : tokens.end[j]].lower() in _PREPOSITIONS
 
 
-_DETERMINERS = frozenset({"the", "a", "an", "another", "his", "her", "their", "one", "some"})
+_DETERMINERS = frozenset({"the", "a", "an", "another", "his", "her", "their", "my", "one", "some"})
 
 
 def _epithet_next_to(doc: Document, window: list[int], position: int) -> bool:

@@ -250,8 +250,26 @@ def test_detokenise_untagged_line_after_a_short_tag_goes_on_the_paragraph() -> N
             ["“", "How", "often", "?", "”"],  # after a bare line: a new one
             ["“", "Often", ",", "”", "she", "said", "."],
             ["“", "No", ",", "”", "said", "Tom", "."],  # its own tag: a new paragraph
-            ["“", "Well", ",", "”", "he", "said", ",", "and", "sat", "down", "in", "the",
-             "big", "chair", "by", "the", "fire", "."],
+            [
+                "“",
+                "Well",
+                ",",
+                "”",
+                "he",
+                "said",
+                ",",
+                "and",
+                "sat",
+                "down",
+                "in",
+                "the",
+                "big",
+                "chair",
+                "by",
+                "the",
+                "fire",
+                ".",
+            ],
             ["“", "Then", "go", ".", "”"],  # after a long narration: a new paragraph
         ]
     )
