@@ -845,8 +845,9 @@ def _conversations(
             turn.participant = _participant_of_gender(turn.pronoun, turn, history, characters)
         if turn.speaker is None:
             turn.speaker, turn.how = _take_turn(turn, history, doc=doc, characters=characters)
-        if turn.speaker is not None and turn.speaker in turn.addressed:
-            # The vocative rule: nobody calls themselves by name.
+        if turn.speaker is not None and turn.speaker in turn.addressed and turn.how != "explicit":
+            # The vocative rule: nobody calls themselves by name. A tag that names the
+            # speaker outweighs it ('"Mary Datchet," said Mary': she gives her name).
             alternative = _take_turn(
                 turn, history, exclude=turn.speaker, doc=doc, characters=characters
             )

@@ -356,6 +356,18 @@ def test_he_said_is_the_subject_not_the_man_he_looked_at() -> None:
     assert_said(analysed(MILK), "You never told me", "Tom")
 
 
+DATCHET = (
+    "Katharine drew back the curtain. The girl on the step was shivering in the rain.\n\n"
+    '"And who are you?" said Katharine.\n\n'
+    '"Mary Datchet," said Mary. "I live on the top floor."\n\n'
+)
+
+
+def test_a_tag_outweighs_the_vocative_rule() -> None:
+    # She gives her own name: the name in the line is no call, and the tag says who spoke.
+    assert_said(analysed(DATCHET), "Mary Datchet", "Mary")
+
+
 # --- turn-taking -----------------------------------------------------------------------
 
 ARGUMENT = (
