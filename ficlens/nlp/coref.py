@@ -279,6 +279,10 @@ def _learn_genders(
     for mention in doc.mentions:
         if not mention.in_quote:
             by_sentence[bisect.bisect_right(sentence_starts, mention.start)].append(mention)
+    subjects = _sentence_subjects(
+        sorted([*doc.mentions, *(p for p in pronouns if not p.in_quote)], key=lambda m: m.start),
+        tokens,
+    )
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for pronoun in pronouns:
         # Only subject pronouns vote: in "Jim smiled at her", "her" is someone else.
@@ -286,17 +290,15 @@ def _learn_genders(
             continue
         sentence = bisect.bisect_right(sentence_starts, pronoun.start)
         for candidate_sentence in (sentence, sentence - 1):
-            names = {
-                m.character
-                for m in by_sentence.get(candidate_sentence, [])
-                if m.start < pronoun.start
-            }
-            if len(names) == 1:
-                (name,) = names
-                votes[name][PRONOUN_GENDER[pronoun.text.lower()]] += 1
-                break
-            if names:
-                break
+            named = [m for m in by_sentence.get(candidate_sentence, []) if m.start < pronoun.start]
+            if not named:
+                continue
+            # The one character named, as the subject of the sentence: in "She talked with
+            # General Tilney, and she...", "she" is no vote for him.
+            head = subjects.get(named[0].start)
+            if len({m.character for m in named}) == 1 and head is not None and head.kind == "name":
+                votes[named[0].character][PRONOUN_GENDER[pronoun.text.lower()]] += 1
+            break
     for character in characters.values():
         if character.gender is not None:
             continue

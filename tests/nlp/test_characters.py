@@ -430,6 +430,19 @@ def test_a_name_ending_in_s_is_no_family_beside_a_rarer_singular() -> None:
     assert who(analyze_text(RAIN), "Sikes").mentions == 5
 
 
+BREAKFAST = """\
+Ellen came down late to breakfast. She found herself seated beside General Harrow, and she \
+could hardly eat. She was afraid of General Harrow, and she did not know why.
+
+General Harrow rose from the table. He folded his paper and went out without a word.
+"""
+
+
+def test_only_a_name_in_the_subject_votes_for_a_gender() -> None:
+    # "She found herself seated beside General Harrow, and she...": she is Ellen, not him.
+    assert who(analyze_text(BREAKFAST), "General Harrow").gender == "M"
+
+
 # --- nobody ---------------------------------------------------------------------------
 
 
