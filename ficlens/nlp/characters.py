@@ -125,6 +125,10 @@ def characters_stage(doc: Document) -> None:
             owner[name] = [index]
     mentions = _find_all(doc, accepted, quote_spans)
     _assign(mentions, owner, [sum(accepted[n].count for n in names) for names in clusters])
+    mentions = sorted(
+        [*mentions, *_office_mentions(doc, clusters, quote_spans, {m.start for m in mentions})],
+        key=lambda m: m.start,
+    )
     for index, names in enumerate(clusters):
         # The fullest name ("Mrs Norris" over "Norris"); then the one the text uses most.
         ranked = sorted(names, key=lambda n: (*_fullness(n), -accepted[n].count, n))
@@ -152,6 +156,79 @@ def characters_stage(doc: Document) -> None:
             mention.character = renumber[mention.character]
     doc.mentions = [m for m in mentions if m.character is not None]
     doc.analysis.characters = [c for c in characters if c.mentions]
+
+
+# Offices a lowercase "the general" may stand for, when one character holds it; words
+# that are as often plain nouns ("officer", "agent", "private") are left out.
+_OFFICES = {
+    "dr": "doctor",
+    "doctor": "doctor",
+    "professor": "professor",
+    "prof": "professor",
+    "captain": "captain",
+    "capt": "captain",
+    "colonel": "colonel",
+    "col": "colonel",
+    "major": "major",
+    "general": "general",
+    "admiral": "admiral",
+    "commander": "commander",
+    "lieutenant": "lieutenant",
+    "lt": "lieutenant",
+    "sergeant": "sergeant",
+    "sgt": "sergeant",
+    "inspector": "inspector",
+    "detective": "detective",
+    "constable": "constable",
+    "judge": "judge",
+    "reverend": "reverend",
+    "rev": "reverend",
+    "vicar": "vicar",
+    "parson": "parson",
+    "bishop": "bishop",
+    "governor": "governor",
+}
+_OFFICE_WORD = re.compile(
+    r"\b[Tt]he\s+(" + "|".join(sorted(set(_OFFICES.values()))) + r")\b(?!\s+[A-Z])"
+)
+
+
+def _office_mentions(
+    doc: Document,
+    clusters: list[list[str]],
+    quote_spans: list[tuple[int, int]],
+    taken: set[int],
+) -> list[Mention]:
+    """ "the general" where General Tilney is the story's only general: a mention of him.
+
+    A reader takes the office for the one person who holds it; with two doctors, or none,
+    "the doctor" names nobody in particular and is left alone."""
+    import bisect
+
+    assert doc.tokens is not None
+    holders: dict[str, set[int]] = defaultdict(set)
+    for index, names in enumerate(clusters):
+        for name in names:
+            title = parse(name).title
+            if title in _OFFICES:
+                holders[_OFFICES[title]].add(index)
+    sole = {office: next(iter(found)) for office, found in holders.items() if len(found) == 1}
+    if not sole:
+        return []
+    starts = [s for s, _ in quote_spans]
+    found = []
+    for match in _OFFICE_WORD.finditer(doc.text):
+        office = match.group(1)
+        start, end = match.span(1)
+        if office not in sole or start in taken:
+            continue
+        k = bisect.bisect_right(starts, start) - 1
+        in_quote = k >= 0 and quote_spans[k][0] <= start < quote_spans[k][1]
+        paragraph = doc.tokens.paragraph[min(doc.tokens.index_at(start), len(doc.tokens) - 1)]
+        found.append(
+            Mention(start, end, match.group(1), "title", paragraph, in_quote, f"c{sole[office]}")
+        )
+    return found
 
 
 def _name_pattern(name: str) -> str:

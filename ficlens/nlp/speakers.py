@@ -597,10 +597,13 @@ def _described_characters(doc: Document, descriptions: dict[str, list[_Turn]]) -
         named = titled.get(head) if linkable else None
         if named is not None:
             # "the parson" is Parson Tringham, "the doctor" Dr Archie, "her aunt" Aunt
-            # Juley: the only character whose name has that title.
+            # Juley: the only character whose name has that title. That is the rules'
+            # pick too, before any reading of "she" the description's sex would suggest.
             for phrase in phrases:
                 for turn in descriptions[phrase]:
                     turn.described = named
+                    if turn.speaker is None or turn.speaker.startswith(_PENDING):
+                        turn.speaker = named
             continue
         gender = "M" if head in _MALE_NOUNS else "F" if head in _FEMALE_NOUNS else None
         ordered = sorted(phrases, key=lambda p: -len(descriptions[p]))

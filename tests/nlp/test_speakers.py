@@ -368,6 +368,21 @@ def test_a_tag_outweighs_the_vocative_rule() -> None:
     assert_said(analysed(DATCHET), "Mary Datchet", "Mary")
 
 
+HOMECOMING = (
+    "General Harrow came home on Friday, and Ellen had dreaded it all week.\n\n"
+    '"So you are Ellen," said General Harrow.\n\n'
+    '"Yes, sir," said Ellen.\n\n'
+    'The general looked her over for a long moment. "You are very like your mother."\n\n'
+)
+
+
+def test_the_general_is_the_storys_one_general() -> None:
+    # A lowercase office names its one holder: the beat is General Harrow's.
+    analysis = analysed(HOMECOMING)
+    assert_said(analysis, "You are very like your mother", "Harrow")
+    assert character(analysis, "Harrow").mentions == 3
+
+
 # --- turn-taking -----------------------------------------------------------------------
 
 ARGUMENT = (
