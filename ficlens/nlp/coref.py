@@ -296,7 +296,11 @@ def _learn_genders(
             # The one character named, as the subject of the sentence: in "She talked with
             # General Tilney, and she...", "she" is no vote for him.
             head = subjects.get(named[0].start)
-            if len({m.character for m in named}) == 1 and head is not None and head.kind == "name":
+            if (
+                len({m.character for m in named}) == 1
+                and head is not None
+                and head.kind != "pronoun"
+            ):
                 votes[named[0].character][PRONOUN_GENDER[pronoun.text.lower()]] += 1
             break
     for character in characters.values():
