@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -159,16 +160,22 @@ def test_gold_names_resolve_by_main_name_then_alias() -> None:
     assert index.resolve("_unknowable") is None
 
 
-def test_litbank_unnamed_speakers_get_a_stand_in() -> None:
-    assert entity_name("Mr__Markham-4") == "Mr Markham"
-    assert entity_name("a_girl-13") == "a girl"
-    doc = EvalDoc(
+def _litbank_doc(speaker: str, **extra: Any) -> EvalDoc:
+    """A LitBank excerpt: one quotation by ``speaker``, and Tom, the one named person."""
+    return EvalDoc(
         corpus="litbank",
         name="lb",
         text=TEXT,
-        quotes=[GoldQuote(Q_COME[0] - 1, Q_COME[1] + 1, speaker="Mr__Markham-4", quote_id="Q1")],
+        quotes=[GoldQuote(Q_COME[0] - 1, Q_COME[1] + 1, speaker=speaker, quote_id="Q1")],
         characters=[GoldCharacter("Tom-1", "Tom", ["Tom"])],
+        **extra,
     )
+
+
+def test_litbank_unnamed_speakers_get_a_stand_in() -> None:
+    assert entity_name("Mr__Markham-4") == "Mr Markham"
+    assert entity_name("a_girl-13") == "a girl"
+    doc = _litbank_doc("Mr__Markham-4")
     assert [c.name for c in gold_characters(doc)] == ["Tom", "Mr Markham"]
     analysis = _analysis([_quote(0, Q_COME, "m")], [Character(id="m", name="Mr. Markham")])
     assert evaluate_prediction(doc, analysis).counts.accuracy == 1.0
@@ -176,13 +183,8 @@ def test_litbank_unnamed_speakers_get_a_stand_in() -> None:
 
 def test_litbank_people_also_go_by_their_descriptions() -> None:
     # The annotators linked "the keeper" to Markham: a described speaker "the keeper" is him.
-    doc = EvalDoc(
-        corpus="litbank",
-        name="lb",
-        text=TEXT,
-        quotes=[GoldQuote(Q_COME[0] - 1, Q_COME[1] + 1, speaker="Mr__Markham-4", quote_id="Q1")],
-        characters=[GoldCharacter("Tom-1", "Tom", ["Tom"])],
-        descriptions={"Mr__Markham-4": ["the keeper"], "Tom-1": ["the boy"]},
+    doc = _litbank_doc(
+        "Mr__Markham-4", descriptions={"Mr__Markham-4": ["the keeper"], "Tom-1": ["the boy"]}
     )
     by_id = {c.id: c for c in gold_characters(doc)}
     assert "the keeper" in by_id["Mr__Markham-4"].aliases and "the boy" in by_id["Tom-1"].aliases
@@ -196,14 +198,7 @@ def test_litbank_people_also_go_by_their_descriptions() -> None:
 def test_a_litbank_narrator_also_goes_by_i() -> None:
     # Rudolf narrates, and the prediction calls him "Narrator" (alias "I"): through "I" he
     # is that entity; without a gold narrator nobody is.
-    doc = EvalDoc(
-        corpus="litbank",
-        name="lb",
-        text=TEXT,
-        quotes=[GoldQuote(Q_COME[0] - 1, Q_COME[1] + 1, speaker="Rudolf-4", quote_id="Q1")],
-        characters=[GoldCharacter("Tom-1", "Tom", ["Tom"])],
-        narrator="Rudolf-4",
-    )
+    doc = _litbank_doc("Rudolf-4", narrator="Rudolf-4")
     by_id = {c.id: c for c in gold_characters(doc)}
     assert "I" in by_id["Rudolf-4"].aliases and "I" not in by_id["Tom-1"].aliases
     narrator = Character(id="n", name="Narrator", aliases=["I"])

@@ -339,21 +339,12 @@ PEAS = (
 )
 
 
-def test_her_aunt_is_the_one_aunt_of_the_story() -> None:
-    assert_said(analysed(PEAS), "Neither of you will marry", "Clem")
-
-
 MILK = (
     "Tom came in from the yard with the milk. Dan was mending a net by the fire, and did "
     "not look up. Tom set the pail down on the table. Then he looked at Dan for a long "
     "moment.\n\n"
     '"You never told me," he said.\n\n'
 )
-
-
-def test_he_said_is_the_subject_not_the_man_he_looked_at() -> None:
-    # "Then he looked at Dan": Dan is named last, but "he" has been Tom all along.
-    assert_said(analysed(MILK), "You never told me", "Tom")
 
 
 DATCHET = (
@@ -363,9 +354,19 @@ DATCHET = (
 )
 
 
-def test_a_tag_outweighs_the_vocative_rule() -> None:
-    # She gives her own name: the name in the line is no call, and the tag says who spoke.
-    assert_said(analysed(DATCHET), "Mary Datchet", "Mary")
+@pytest.mark.parametrize(
+    ("story", "prefix", "name"),
+    [
+        # "her aunt" is the story's one Aunt, not the woman whose turn it would be.
+        pytest.param(PEAS, "Neither of you will marry", "Clem", id="her-aunt"),
+        # "Then he looked at Dan": Dan is named last, but "he" has been Tom all along.
+        pytest.param(MILK, "You never told me", "Tom", id="he-is-the-subject"),
+        # She gives her own name: no call, and the tag outweighs the vocative rule.
+        pytest.param(DATCHET, "Mary Datchet", "Mary", id="tag-over-vocative"),
+    ],
+)
+def test_who_says_a_line_of_a_short_story(story: str, prefix: str, name: str) -> None:
+    assert_said(analysed(story), prefix, name)
 
 
 HOMECOMING = (
