@@ -10,6 +10,7 @@ characters fit it ("Elliot" when the text shows Anne and Elizabeth Elliot).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter, defaultdict
@@ -111,10 +112,12 @@ def characters_stage(doc: Document) -> None:
             accepted[name] = surface
     for name in list(accepted):
         last = name.split()[-1]
+        if not last.endswith("s"):
+            continue
         # "the Miss Steeles", "the Dashwoods": a family, not a person; but "Sikes" beside
         # a stray "Mr Sike" is the man himself.
         singular = sum(s.count for other, s in accepted.items() if other.split()[-1] == last[:-1])
-        if last.endswith("s") and singular > accepted[name].count:
+        if singular > accepted[name].count:
             del accepted[name]
     found = cluster_names({name: s.count for name, s in accepted.items()})
     clusters = found.groups
@@ -203,8 +206,6 @@ def _office_mentions(
 
     A reader takes the office for the one person who holds it; with two doctors, or none,
     "the doctor" names nobody in particular and is left alone."""
-    import bisect
-
     assert doc.tokens is not None
     holders: dict[str, set[int]] = defaultdict(set)
     for index, names in enumerate(clusters):
@@ -255,8 +256,6 @@ def _find_all(
 ) -> list[Mention]:
     """Every occurrence of an accepted name in the story, whatever spaCy tagged it there
     ("said the Mouse" where the tagger read a common noun)."""
-    import bisect
-
     if not accepted:
         return []
     # Longest names first, so "Anne Elliot" wins over "Anne"; spaces match line breaks.
@@ -281,8 +280,6 @@ def _collect_surfaces(
     text: str, tokens: Tokens, quote_spans: list[tuple[int, int]]
 ) -> dict[str, _Surface]:
     """Every run of proper nouns (with its title) and every PERSON entity, by spelling."""
-    import bisect
-
     surfaces: dict[str, _Surface] = defaultdict(_Surface)
     quote_starts = [s for s, _ in quote_spans]
 

@@ -547,6 +547,7 @@ def _relative_of(
 # character of its own, one per description and document; the ranker weighs it against
 # the named candidates, and it stays only if it is given some quotation.
 _ARTICLES = frozenset({"the", "a", "an", "this", "that"})
+_PHRASE_OPENERS = _ARTICLES | POSSESSIVES
 _DESCRIBING_TAGS = frozenset({"JJ", "JJR", "JJS", "NN", "NNS", "VBN", "HYPH"})
 
 
@@ -559,7 +560,7 @@ def _epithet_phrase(doc: Document, window: list[int], position: int) -> str | No
         return doc.text[tokens.start[k] : tokens.end[k]].lower()
 
     after = window[position + 1 : position + 6]
-    if after and word(after[0]) in _ARTICLES | POSSESSIVES:
+    if after and word(after[0]) in _PHRASE_OPENERS:
         words = [after[0]]
         for k in after[1:]:
             if tokens.tag[k] not in _DESCRIBING_TAGS:
@@ -567,7 +568,7 @@ def _epithet_phrase(doc: Document, window: list[int], position: int) -> str | No
             words.append(k)
     else:
         before = window[max(0, position - 5) : position]
-        articles = [n for n, k in enumerate(before) if word(k) in _ARTICLES | POSSESSIVES]
+        articles = [n for n, k in enumerate(before) if word(k) in _PHRASE_OPENERS]
         if not articles:
             return None
         words = before[articles[-1] :]
