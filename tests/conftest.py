@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ficlens.model import Analysis
-from ficlens.pipeline import analyze_text
+from ficlens.document import Document
+from ficlens.model import Analysis, Source
+from ficlens.pipeline import STAGES, analyze_text
 
 SAMPLES = Path(__file__).resolve().parent.parent / "ficlens" / "samples"
 
@@ -25,3 +26,19 @@ def analyse(text: str) -> Analysis:
 
 def sample(name: str) -> str:
     return (SAMPLES / name).read_text(encoding="utf-8")
+
+
+def _before_speakers(text: str) -> Document:
+    source = Source(path=None, format="text", encoding="utf-8")
+    analysis = Analysis(source=source, text_length=len(text), text=text)
+    document = Document(text=text, analysis=analysis)
+    for stage in STAGES:
+        if stage.name in ("layout", "quotes", "tokens", "characters", "coref"):
+            stage.build()(document)
+    return document
+
+
+@pytest.fixture(scope="session")
+def before_speakers():
+    """Analyse a string up to the speakers stage: the document that stage receives."""
+    return _before_speakers

@@ -31,7 +31,7 @@ MODEL_FILE = "speaker_ranker.json"
 DESCRIBED_PREFIX = "d"  # the id prefix of described speakers' characters ("the tinker")
 MODEL_FORMAT = "ficlens/speaker-ranker/1"
 
-_RULES = ("explicit", "anaphoric", "beat", "turn", "guess", "continued")
+_RULES = ("explicit", "anaphoric", "beat", "turn", "guess", "continued", "described")
 # How far (in paragraphs) a named character may be from the quotation to be a candidate.
 _BACK, _AHEAD = 4, 1
 _MAX_CANDIDATES = 10
@@ -83,7 +83,7 @@ _BASE: tuple[str, ...] = (
 # How the rules attributed the quotation decides how much each clue is worth (after an
 # explicit tag the rules' pick is nearly always right; in a run of bare quotes the
 # alternation matters most), so every clue also appears crossed with it.
-_SITUATIONS = ("explicit", "anaphoric", "beat", "turn", "guess", "epithet", "none")
+_SITUATIONS = ("explicit", "anaphoric", "beat", "turn", "guess", "epithet", "described", "none")
 FEATURES: tuple[str, ...] = (
     *_BASE,
     *(f"{name}@{situation}" for situation in _SITUATIONS for name in _BASE),
@@ -223,7 +223,9 @@ def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
         found.extend(m.character for m in context.by_paragraph.get(p, ()))  # type: ignore[misc]
     unique = list(dict.fromkeys(found))[:_MAX_CANDIDATES]
     named = [c for c in unique if not c.startswith(DESCRIBED_PREFIX)]
-    if turn.pronoun is not None and not any(_gender(context, c) == turn.pronoun for c in named):
+    if turn.pronoun is not None and not any(
+        _gender(context, c, True) == turn.pronoun for c in named
+    ):
         # "said his lady" with only men named nearby: the woman last named, or the story's
         # lead one (the description, "his lady", is weighed beside them).
         found = _of_gender(context, turn.pronoun, quote.start)
@@ -231,7 +233,11 @@ def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
     return unique
 
 
-def _gender(context: _Context, candidate: str) -> str | None:
+def _gender(context: _Context, candidate: str, third_person: bool = False) -> str | None:
+    """The candidate's gender; as the referent of a third-person tag ("he said", "said the
+    man"), the first-person narrator has none that agrees."""
+    if third_person and candidate == context.doc.narrator:
+        return "I"
     character = context.characters.get(candidate)
     return character.gender if character is not None else None
 
@@ -243,11 +249,15 @@ def _of_gender(context: _Context, gender: str, before: int) -> tuple[str | None,
     stop = max(-1, k - _LOOK_BACK)
     last = None
     while k > stop and last is None:
-        if _gender(context, context.narration[k].character) == gender:  # type: ignore[arg-type]
+        if _gender(context, context.narration[k].character, True) == gender:  # type: ignore[arg-type]
             last = context.narration[k].character
         k -= 1
     lead = max(
-        (c for c in context.characters.values() if c.gender == gender and not c.described),
+        (
+            c
+            for c in context.characters.values()
+            if _gender(context, c.id, True) == gender and not c.described
+        ),
         key=lambda c: c.mentions,
         default=None,
     )
@@ -342,15 +352,10 @@ def _features(
         put("log_distance", math.log1p(max(distance, 0)) / 10)
 
     character = context.characters.get(candidate)
-    gender = character.gender if character is not None else None
+    gender = _gender(context, candidate, third_person=turn.pronoun is not None)
     if turn.pronoun is not None and gender is not None:
         put("gender_match" if gender == turn.pronoun else "gender_mismatch")
-        same = [
-            c
-            for c in candidates
-            if context.characters.get(c) is not None
-            and context.characters[c].gender == turn.pronoun
-        ]
+        same = [c for c in candidates if _gender(context, c, third_person=True) == turn.pronoun]
         if same == [candidate]:
             put("only_candidate_of_gender")
     if character is not None:

@@ -50,6 +50,7 @@ CONFIDENCE = {
     "explicit": 0.95,
     "anaphoric": 0.8,
     "epithet": 0.6,  # "said the old gentleman", read as "he said"
+    "described": 0.6,  # "said the solicitor": someone the story may never name
     "beat": 0.7,
     "continued": None,  # that of the first part
     "turn": 0.55,
@@ -146,6 +147,7 @@ def attribute_by_rules(doc: Document) -> dict[int, _Turn]:
             elif turn.how == "anaphoric" and turn.speaker in characters:
                 turn.pronoun = characters[turn.speaker].gender  # as coreference agreed
     _described_characters(doc, descriptions)
+    characters = {c.id: c for c in doc.analysis.characters}  # with the described ones
 
     # 4-5: continuations and turn-taking, in reading order.
     _conversations(doc, turns, characters)
@@ -202,7 +204,7 @@ def _vocatives(quote: Quote, mentions: list[Mention], starts: list[int]) -> tupl
 # Mr. Bennet, ...", "Oh, Harry!", "Good morning, Miss Price."
 _VOCATIVE_LEAD = re.compile(
     r"(?:\b(?:my|dear|dearest|oh|o|ah|poor|good|old|young|little|darling|sweet|hello|hi|"
-    r"morning|evening|night|afternoon|thank\s+you|thanks|yes|no|well|now|come)\s*)+$",
+    r"hey|morning|evening|night|goodnight|goodbye|bye|afternoon|thank\s+you|thanks|yes|no|well|now|come)\s*)+$",
     re.IGNORECASE,
 )
 
@@ -619,6 +621,10 @@ def _described_characters(doc: Document, descriptions: dict[str, list[_Turn]]) -
         for phrase in phrases:
             for turn in descriptions[phrase]:
                 turn.described = character.id
+                if turn.speaker is None:
+                    # "said the solicitor": a description that tells no gender cannot be
+                    # read as "he said"; the one described speaks, not whoever's turn it is.
+                    turn.speaker, turn.how = character.id, "described"
 
 
 # Titles that are also plain nouns ("the lady", "his master") name no one in particular.
@@ -842,20 +848,36 @@ def _conversations(
             if root is not None and root.speaker is not None:
                 turn.speaker, turn.how = root.speaker, "continued"
             continue
-        if turn.speaker is not None and turn.speaker.startswith(_PENDING):
+        if (
+            turn.how == "epithet"
+            and turn.described is not None
+            and turn.described.startswith(DESCRIBED_PREFIX)
+            and turn.pronoun is not None
+            and _participant_of_gender(turn.pronoun, turn, history, characters, doc.narrator)
+            is None
+        ):
+            # "said the man" with no man in the conversation: someone new, not the man
+            # the narration happened to name last.
+            turn.speaker, turn.how = turn.described, "described"
+        elif turn.speaker is not None and turn.speaker.startswith(_PENDING):
             turn.speaker = _resolve_pronoun(turn, history, doc, characters)
         elif turn.how == "anaphoric" and turn.pronoun is not None:
             # Coreference chose; the conversation's own reading is a second opinion.
-            turn.participant = _participant_of_gender(turn.pronoun, turn, history, characters)
+            turn.participant = _participant_of_gender(
+                turn.pronoun, turn, history, characters, doc.narrator
+            )
         if turn.speaker is None:
             turn.speaker, turn.how = _take_turn(turn, history, doc=doc, characters=characters)
         if turn.speaker is not None and turn.speaker in turn.addressed and turn.how != "explicit":
             # The vocative rule: nobody calls themselves by name. A tag that names the
             # speaker outweighs it ('"Mary Datchet," said Mary': she gives her name).
-            alternative = _take_turn(
-                turn, history, exclude=turn.speaker, doc=doc, characters=characters
-            )
-            turn.speaker, turn.how = alternative
+            if turn.described is not None and turn.described.startswith(DESCRIBED_PREFIX):
+                # '"Hey Daniel," called the postman': not Daniel, so the one described.
+                turn.speaker, turn.how = turn.described, "described"
+            else:
+                turn.speaker, turn.how = _take_turn(
+                    turn, history, exclude=turn.speaker, doc=doc, characters=characters
+                )
         if turn.speaker is not None and (
             not history
             or history[-1].quote.paragraph != quote.paragraph
@@ -870,20 +892,25 @@ def _resolve_pronoun(
     """ "he said" in a conversation: the participant of that gender whose turn it is."""
     assert turn.speaker is not None
     gender, _, resolved = turn.speaker[len(_PENDING) :].partition(":")
-    return _participant_of_gender(gender, turn, history, characters) or (
+    return _participant_of_gender(gender, turn, history, characters, doc.narrator) or (
         resolved or _by_gender(gender, turn.quote, doc, characters)
     )
 
 
 def _participant_of_gender(
-    gender: str, turn: _Turn, history: list[_Turn], characters: dict[str, Character]
+    gender: str,
+    turn: _Turn,
+    history: list[_Turn],
+    characters: dict[str, Character],
+    narrator: str | None = None,
 ) -> str | None:
     """The participant of the conversation of that gender whose turn it is, if any."""
     participants: list[str] = []
     for earlier in reversed(history[-6:]):
         if earlier.speaker and earlier.speaker not in participants:
             participants.append(earlier.speaker)
-    same = [p for p in participants if characters[p].gender == gender]
+    # "he said" in a first-person story is never the one who says "I".
+    same = [p for p in participants if characters[p].gender == gender and p != narrator]
     if len(same) >= 2 and history:
         # Two men talking: "he said" is the one who did not speak last.
         return next((p for p in same if p != history[-1].speaker), same[0])

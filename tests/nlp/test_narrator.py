@@ -42,6 +42,28 @@ Mara walked to the harbour at dawn. She liked the gulls and the quiet.
 """
 
 
+# The narrator is "Mr Penrose" to the stranger, and a man: "he said" and "said the man"
+# are still never him.
+SLIP = """\
+I was mending nets on the slip when a man in a grey coat came down the hill. He stopped \
+by my boat and watched me work for a while.
+
+"Does the ferry still run to Holm?" said the man.
+
+"Not since the spring," I said. "The boat went on the rocks."
+
+"Then you will have to row me, Mr Penrose," he said. "They told me in the village that \
+you would."
+
+"They tell a lot in the village," I said.
+
+"And they told me you would want paying, Mr Penrose," said the man, and he put a coin on \
+the thwart.
+
+I picked it up. It was more than the ferry had ever cost.
+"""
+
+
 def _said(text: str) -> dict[str, str | None]:
     analysis = analyze_text(text)
     names = {c.id: c.name for c in analysis.characters}
@@ -69,3 +91,15 @@ def test_a_third_person_story_has_no_narrator() -> None:
     analysis = analyze_text(THIRD_PERSON)
     assert all(c.name != "Narrator" for c in analysis.characters)
     assert _said(THIRD_PERSON)["I never have luck,"] == "Tomas"
+
+
+def test_he_said_in_a_first_person_story_is_not_the_narrator() -> None:
+    said = _said(SLIP)
+    assert said["Not since the spring,"] == "Mr Penrose"
+    assert said["They tell a lot in the village,"] == "Mr Penrose"
+    for line in (
+        "Does the ferry still run to Holm?",
+        "Then you will have to row me, Mr Penrose,",
+        "And they told me you would want paying, Mr Penrose,",
+    ):
+        assert said[line] == "the man", line

@@ -7,7 +7,6 @@ import pytest
 
 from ficlens.nlp import speakers
 from ficlens.nlp.ranker import FEATURES, MODEL_FORMAT, Choice, SpeakerRanker, choices
-from ficlens.pipeline import STAGES
 
 STORY = """\
 The kitchen was cold when Marguerite came down. Tobias was already at the stove.
@@ -26,25 +25,9 @@ She laughed and took the cup he held out. "You spoil me."
 """
 
 
-def _document(text: str):
-    from ficlens.document import Document
-    from ficlens.model import Analysis, Source
-
-    analysis = Analysis(
-        source=Source(path=None, format="text", encoding="utf-8"),
-        text_length=len(text),
-        text=text,
-    )
-    doc = Document(text=text, analysis=analysis)
-    for stage in STAGES:
-        if stage.name in ("layout", "quotes", "tokens", "characters", "coref"):
-            stage.build()(doc)
-    return doc
-
-
 @pytest.fixture(scope="module")
-def doc():
-    return _document(STORY)
+def doc(before_speakers):
+    return before_speakers(STORY)
 
 
 def test_the_bundled_model_has_a_weight_for_every_feature() -> None:

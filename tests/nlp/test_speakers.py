@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from ficlens.model import Analysis, Character, Quote
+from ficlens.nlp.speakers import SpeakersStage
 from ficlens.pipeline import analyze_text
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "ficlens" / "samples"
@@ -733,3 +734,28 @@ def test_a_speaker_the_story_never_names_is_a_described_character() -> None:
     assert all(c.quotes for c in described)
     # Nobody is paired with a passing tinker.
     assert not [r for r in analysis.relationships if tinker.speaker in r.characters]
+
+
+SOLICITOR = (
+    "Tom and Ada sat across the desk from the solicitor, a stack of deeds between them.\n\n"
+    '"We only want the cottage," said Tom.\n\n'
+    '"The cottage is entailed," said the solicitor.\n\n'
+    '"Then what can we do?" asked Ada.\n\n'
+    '"Wait, I am afraid," said the solicitor, and closed the file.\n'
+)
+
+
+@pytest.mark.parametrize("use_ranker", [False, True], ids=["rules", "ranker"])
+def test_a_description_without_a_gender_speaks_for_itself(
+    use_ranker: bool, before_speakers
+) -> None:
+    # "said the solicitor" cannot be read as "he said"; turn-taking would give Ada and Tom
+    # these lines, with the rules alone as with the ranker.
+    document = before_speakers(SOLICITOR)
+    SpeakersStage(use_ranker=use_ranker)(document)
+    names = {c.id: c.name for c in document.analysis.characters}
+    said = {q.text: names.get(q.speaker or "") for q in document.analysis.quotes if q.speech}
+    assert said["We only want the cottage,"] == "Tom"
+    assert said["Then what can we do?"] == "Ada"
+    assert said["The cottage is entailed,"] == "the solicitor"
+    assert said["Wait, I am afraid,"] == "the solicitor"
