@@ -31,7 +31,7 @@ MODEL_FILE = "speaker_ranker.json"
 DESCRIBED_PREFIX = "d"  # the id prefix of described speakers' characters ("the tinker")
 MODEL_FORMAT = "ficlens/speaker-ranker/1"
 
-_RULES = ("explicit", "anaphoric", "beat", "turn", "guess", "continued", "described")
+_RULES = ("explicit", "anaphoric", "epithet", "beat", "turn", "guess", "continued", "described")
 # How far (in paragraphs) a named character may be from the quotation to be a candidate.
 _BACK, _AHEAD = 4, 1
 _MAX_CANDIDATES = 10
@@ -369,12 +369,12 @@ def _features(
         put("described")
         if turn.described == candidate:
             put("described_here")
-        article, _, rest = character.name.partition(" ")
+        article = character.name.split()[0]
         if article in ("a", "an"):
             put("described_indefinite")
         if article in POSSESSIVES:
             put("described_possessive")  # "his wife": most often someone named
-        if rest.split()[-1] in _GENERIC_NOUNS:
+        if character.name.split()[-1] in _GENERIC_NOUNS:
             put("described_generic")
         if context.described_turns[candidate] > 1:
             put("described_again")

@@ -141,7 +141,8 @@ def attribute_by_rules(doc: Document) -> dict[int, _Turn]:
             if len(found) > 2:
                 descriptions.setdefault(found[2], []).append(turn)
             if turn.how == "epithet" and turn.speaker in characters:
-                turn.described = turn.speaker  # "said her husband": Mr Griffin, by name
+                # "said her husband": Mr Griffin, by name, as surely as a tag naming him.
+                turn.described, turn.how = turn.speaker, "explicit"
             if turn.speaker and turn.speaker.startswith(_PENDING):
                 turn.pronoun = turn.speaker[len(_PENDING) : len(_PENDING) + 1]
             elif turn.how == "anaphoric" and turn.speaker in characters:
@@ -470,6 +471,9 @@ def _tag_in(
             if pronoun == "i" and not (mention is not None and mention.in_quote):
                 # "I said": the first-person narrator, when coreference found one.
                 return (doc.narrator, "explicit") if doc.narrator else None
+        role = _role_name(doc, window, position)
+        if role is not None:
+            return None, "epithet", role  # "said nanny": her name in this house
         if _epithet_next_to(doc, window, position):
             # "said the beadle", "the old gentleman said": someone described, not named;
             # not whoever the paragraph happens to name first. A description that tells
@@ -591,22 +595,26 @@ def _described_characters(doc: Document, descriptions: dict[str, list[_Turn]]) -
     by_key: dict[tuple[bool, str], list[str]] = {}
     for phrase in descriptions:
         # Without its article, "a tinker" is "the tinker"; "her aunt" stays a relation.
-        determiner, _, rest = phrase.partition(" ")
+        determiner, _, rest = phrase.partition(" ") if " " in phrase else ("", "", phrase)
         by_key.setdefault((determiner in POSSESSIVES, rest), []).append(phrase)
     titled = _titled_characters(characters)
+    # "said nanny" where the story also writes "Nanny": that character.
+    one_word = {c.name.lower(): c.id for c in characters if " " not in c.name}
     for n, ((possessive, key), phrases) in enumerate(by_key.items()):
         head = key.split()[-1]
         linkable = head in _KIN_TITLES if possessive else head not in _GENERIC_TITLES
-        named = titled.get(head) if linkable else None
+        named = (titled.get(head) or one_word.get(head)) if linkable else None
         if named is not None:
             # "the parson" is Parson Tringham, "the doctor" Dr Archie, "her aunt" Aunt
             # Juley: the only character whose name has that title. That is the rules'
-            # pick too, before any reading of "she" the description's sex would suggest.
+            # pick too, as sure as a name, before any reading of "she" the description's
+            # sex would suggest.
             for phrase in phrases:
                 for turn in descriptions[phrase]:
                     turn.described = named
                     if turn.speaker is None or turn.speaker.startswith(_PENDING):
-                        turn.speaker = named
+                        turn.speaker, turn.how = named, "explicit"
+                        turn.pronoun = None
             continue
         gender = "M" if head in _MALE_NOUNS else "F" if head in _FEMALE_NOUNS else None
         ordered = sorted(phrases, key=lambda p: -len(descriptions[p]))
@@ -664,13 +672,14 @@ _MALE_NOUNS = frozenset(
     """
     man boy gentleman lad fellow father son brother uncle husband king prince lord
     policeman waiter butler footman landlord master monk priest squire duke earl baron
-    grandfather nephew youth groom sailor soldier
+    grandfather nephew youth groom sailor soldier daddy dad papa grandpa
     """.split()
 )
 _FEMALE_NOUNS = frozenset(
     """
     woman girl lady lass mother daughter sister aunt wife queen princess maid housemaid
     landlady mistress nun nurse grandmother niece bride governess duchess countess widow
+    nanny mummy mum mama granny grandma matron
     """.split()
 )
 
@@ -748,6 +757,35 @@ def _after_preposition(doc: Document, k: int) -> bool:
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "another", "his", "her", "their", "my", "one", "some"})
+
+
+# Household roles that a story may use as a name, in lower case and without an article:
+# "said nanny", "mother said".
+_ROLE_NAMES = frozenset(
+    "nanny nurse mother father mummy daddy mum dad mama papa granny grandma grandpa cook "
+    "matron".split()
+)
+
+
+def _role_name(doc: Document, window: list[int], position: int) -> str | None:
+    """A lower-case role word used as a name next to the speech verb, if there is one."""
+    tokens = doc.tokens
+    assert tokens is not None
+
+    def word(k: int) -> str:
+        return doc.text[tokens.start[k] : tokens.end[k]]
+
+    after = window[position + 1 : position + 2]
+    if after and word(after[0]) in _ROLE_NAMES:
+        return word(after[0])
+    # "nanny said", but not "the nanny said" or "her old nurse said"
+    if (
+        position >= 1
+        and word(window[position - 1]) in _ROLE_NAMES
+        and (position < 2 or not word(window[position - 2]).isalpha())
+    ):
+        return word(window[position - 1])
+    return None
 
 
 def _epithet_next_to(doc: Document, window: list[int], position: int) -> bool:
