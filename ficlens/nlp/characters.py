@@ -707,7 +707,14 @@ def cluster_names(counts: dict[str, int]) -> Clusters:
             groups[matches[0]].append(name)
             continue
         if len(matches) > 1:
-            weight = {k: sum(counts[n] for n in groups[k]) for k in matches}
+            # How often each candidate goes by names holding this one: for a bare given
+            # name, "John Andrew" 20 times against "John Beaver" 12 makes "John" shared,
+            # however often Beaver is called "Beaver".
+            word = parts.words[0] if len(parts.words) == 1 and parts.title is None else None
+            weight = {
+                k: sum(counts[n] for n in groups[k] if word is None or word in parsed[n].words)
+                for k in matches
+            }
             ranked = sorted(matches, key=lambda k: -weight[k])
             if (
                 len({anchors[k].surname for k in matches if anchors[k].surname}) <= 1

@@ -281,3 +281,18 @@ def test_a_dialect_mister_is_a_mister() -> None:
 def test_charley_is_a_charles() -> None:
     found = clusters({"Master Charles Bates": 1, "Charley Bates": 4, "Charley": 9})
     assert together(found, "Master Charles Bates", "Charley Bates", "Charley")
+
+
+def test_a_given_name_is_weighed_by_the_names_that_hold_it() -> None:
+    # The agent is mostly "Fell"; the boy is "John Andrew". "Fell" says nothing about who
+    # "John" is, so "John" is not the agent's by the weight of his surname: it is shared,
+    # and each of its mentions goes to whichever John was named last.
+    found = clusters({"John Fell": 2, "Fell": 40, "John Andrew": 6, "John": 10})
+    assert not together(found, "John Fell", "John Andrew")
+    assert "John" in found.shared
+    assert {tuple(group_of(found, n) or ()) for n in ("John Fell", "John Andrew")} == {
+        tuple(found.groups[k]) for k in found.shared["John"]
+    }
+    # With the boy's full name a mere aside, the bare name is the agent's after all.
+    found = clusters({"John Fell": 12, "Fell": 40, "John Andrew": 1, "John": 10})
+    assert together(found, "John", "John Fell")
