@@ -5,12 +5,15 @@ Evidence in order of strength:
 1. an explicit tag next to the quotation: "said Merlin", "Merlin said", "cut in Spock",
    before it ("Merlin said, ...") or after it, in any order; "was Mary's answer"; "broken
    by Willoughby, who said"; or at the end of the paragraph before ("...and said quietly");
-   a tag that only describes its speaker ("said a tinker") makes a character of the
-   description, for the ranker to weigh against the named candidates, unless it names
-   one: "the doctor" is the story's one Dr, "her aunt" its one Aunt, "said her husband"
-   (when "her" is Mrs Griffin) Mr Griffin;
-2. an anaphoric tag ("he asked finally"), resolved to the conversation's participant of
-   that gender, or else to the latest character of that gender;
+   a tag that only describes its speaker ("said a tinker", or a household role used as a
+   name: "said nanny") makes a character of the description, who speaks unless the
+   description tells a gender ("said the man"), and whom the ranker weighs against the
+   named candidates; unless it names one: "the doctor" is the story's one Dr, "her aunt"
+   its one Aunt, "said her husband" (when "her" is Mrs Griffin) Mr Griffin;
+2. an anaphoric tag ("he asked finally", or a description that tells a gender), resolved
+   to the conversation's participant of that gender (the one described, when there is
+   none), or else to the latest character of that gender; never, in a first-person story,
+   to the narrator;
 3. an action beat in the same paragraph ("John grinned." before or after the quote);
 4. the part of a split quotation or a multi-paragraph speech takes its first part's
    speaker;
@@ -205,7 +208,8 @@ def _vocatives(quote: Quote, mentions: list[Mention], starts: list[int]) -> tupl
 # Mr. Bennet, ...", "Oh, Harry!", "Good morning, Miss Price."
 _VOCATIVE_LEAD = re.compile(
     r"(?:\b(?:my|dear|dearest|oh|o|ah|poor|good|old|young|little|darling|sweet|hello|hi|"
-    r"hey|morning|evening|night|goodnight|goodbye|bye|afternoon|thank\s+you|thanks|yes|no|well|now|come)\s*)+$",
+    r"hey|morning|evening|night|goodnight|goodbye|bye|afternoon|thank\s+you|thanks|yes|no|"
+    r"well|now|come)\s*)+$",
     re.IGNORECASE,
 )
 
@@ -888,8 +892,7 @@ def _conversations(
             continue
         if (
             turn.how == "epithet"
-            and turn.described is not None
-            and turn.described.startswith(DESCRIBED_PREFIX)
+            and _unnamed(turn) is not None
             and turn.pronoun is not None
             and _participant_of_gender(turn.pronoun, turn, history, characters, doc.narrator)
             is None
@@ -909,7 +912,7 @@ def _conversations(
         if turn.speaker is not None and turn.speaker in turn.addressed and turn.how != "explicit":
             # The vocative rule: nobody calls themselves by name. A tag that names the
             # speaker outweighs it ('"Mary Datchet," said Mary': she gives her name).
-            if turn.described is not None and turn.described.startswith(DESCRIBED_PREFIX):
+            if _unnamed(turn) is not None:
                 # '"Hey Daniel," called the postman': not Daniel, so the one described.
                 turn.speaker, turn.how = turn.described, "described"
             else:
@@ -922,6 +925,12 @@ def _conversations(
             or history[-1].speaker != turn.speaker
         ):
             history.append(turn)
+
+
+def _unnamed(turn: _Turn) -> str | None:
+    """The character a tag describes ("said the postman"), when the story never names it."""
+    described = turn.described
+    return described if described is not None and described.startswith(DESCRIBED_PREFIX) else None
 
 
 def _resolve_pronoun(
