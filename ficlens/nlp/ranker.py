@@ -149,9 +149,10 @@ def choices(
     """The candidates and their features for every spoken quotation that starts a turn.
 
     ``turns`` maps quote ids to the speakers stage's turns (``speaker``, ``how``,
-    ``addressed``, ``pronoun``) as the rules left them. With ``decide``, each quotation's
-    speaker is set to its answer before the next quotation's features are read, so the
-    turn-taking clues follow the decisions made so far (training reads the rules' picks).
+    ``addressed``, ``pronoun``, ``owner``) as the rules left them. With ``decide``, each
+    quotation's speaker is set to its answer before the next quotation's features are
+    read, so the turn-taking clues follow the decisions made so far (training reads the
+    rules' picks).
     """
     context = _Context(doc)
     ordered = sorted(
@@ -221,7 +222,9 @@ def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
         found.extend(a for a in earlier.addressed if a in context.characters)
     for p in range(quote.paragraph - _BACK, quote.paragraph + _AHEAD + 1):
         found.extend(m.character for m in context.by_paragraph.get(p, ()))  # type: ignore[misc]
-    unique = list(dict.fromkeys(found))[:_MAX_CANDIDATES]
+    # "said his step-son" is not said by whoever "his" is.
+    owner = turn.owner
+    unique = [c for c in dict.fromkeys(found) if c != owner][:_MAX_CANDIDATES]
     named = [c for c in unique if not c.startswith(DESCRIBED_PREFIX)]
     if turn.pronoun is not None and not any(
         _gender(context, c, True) == turn.pronoun for c in named
@@ -229,7 +232,7 @@ def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
         # "said his lady" with only men named nearby: the woman last named, or the story's
         # lead one (the description, "his lady", is weighed beside them).
         found = _of_gender(context, turn.pronoun, quote.start)
-        unique.extend(c for c in dict.fromkeys(found) if c and c not in unique)
+        unique.extend(c for c in dict.fromkeys(found) if c and c not in unique and c != owner)
     return unique
 
 

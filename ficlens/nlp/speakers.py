@@ -13,7 +13,7 @@ Evidence in order of strength:
 2. an anaphoric tag ("he asked finally", or a description that tells a gender), resolved
    to the conversation's participant of that gender (the one described, when there is
    none), or else to the latest character of that gender; never, in a first-person story,
-   to the narrator;
+   to the narrator, nor ("said his step-son") to the one the possessive is;
 3. an action beat in the same paragraph ("John grinned." before or after the quote);
 4. the part of a split quotation or a multi-paragraph speech takes its first part's
    speaker;
@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ficlens.document import Document, Mention, Tokens
 from ficlens.model import Character, Quote
@@ -45,9 +46,17 @@ _CONVERSATION_GAP = 2
 
 _PENDING = "?"  # "?M": an anaphoric tag whose pronoun is resolved later
 
-# What a rule found: the speaker (or a pending pronoun), how, and for a described speaker
-# ("said the tinker") the description.
-_Hit = tuple[str | None, str] | tuple[str | None, str, str]
+
+class _Hit(NamedTuple):
+    """What a rule found: the speaker (or a pending pronoun), how, and for a described
+    speaker ("said the tinker") the description; for "said his step-son", the character
+    "his" is, who is not the one speaking."""
+
+    speaker: str | None
+    how: str
+    phrase: str | None = None
+    owner: str | None = None
+
 
 CONFIDENCE = {
     "explicit": 0.95,
@@ -73,6 +82,8 @@ class _Turn:
     described: str | None = None
     # "he said", resolved by coreference: whose turn it is among the men of the conversation
     participant: str | None = None
+    # "said his step-son": whoever "his" is does not speak this line
+    owner: str | None = None
 
 
 class SpeakersStage:
@@ -140,9 +151,9 @@ def attribute_by_rules(doc: Document) -> dict[int, _Turn]:
             continue
         found = _explicit(doc, turn.quote, mentions, mention_starts, characters)
         if found is not None:
-            turn.speaker, turn.how = found[0], found[1]
-            if len(found) > 2:
-                descriptions.setdefault(found[2], []).append(turn)
+            turn.speaker, turn.how, turn.owner = found.speaker, found.how, found.owner
+            if found.phrase is not None:
+                descriptions.setdefault(found.phrase, []).append(turn)
             if turn.how == "epithet" and turn.speaker in characters:
                 # "said her husband": Mr Griffin, by name, as surely as a tag naming him.
                 turn.described, turn.how = turn.speaker, "explicit"
@@ -283,7 +294,7 @@ def _explicit(
             continue
         if text[mention.end : mention.end + 3].lstrip()[:2] in ("'s", "’s"):
             continue  # a possessive: "Arthur's hand" is not Arthur acting
-        return mention.character, "beat"
+        return _Hit(mention.character, "beat")
     return None
 
 
@@ -308,14 +319,14 @@ def _answer_tag(
     pronoun = re.match(r"(his|her)\s+", text[at:limit], re.IGNORECASE)
     if pronoun is not None:
         if _ANSWER_NOUN.match(text, at + pronoun.end(), limit):
-            return f"{_PENDING}{PRONOUN_GENDER[pronoun.group(1).lower()]}:", "anaphoric"
+            return _Hit(f"{_PENDING}{PRONOUN_GENDER[pronoun.group(1).lower()]}:", "anaphoric")
         return None
     mention = _mention_at(mentions, starts, at)
     if mention is None or mention.character is None or mention.kind == "pronoun":
         return None
     owner = re.match(r"['’]s\s+", text[mention.end : limit])
     if owner is not None and _ANSWER_NOUN.match(text, mention.end + owner.end(), limit):
-        return mention.character, "explicit"
+        return _Hit(mention.character, "explicit")
     return None
 
 
@@ -346,7 +357,7 @@ def _relative_antecedent(
         return None
     if mention.kind == "pronoun":
         return None
-    return mention.character, "explicit"
+    return _Hit(mention.character, "explicit")
 
 
 def _lead_in(
@@ -395,7 +406,7 @@ def _lead_in(
     hi = bisect.bisect_left(starts, previous.end)
     for mention in mentions[lo:hi]:  # "Here Anne spoke--": the sentence's first character
         if not mention.in_quote and mention.character is not None:
-            return mention.character, "beat"
+            return _Hit(mention.character, "beat")
     return None
 
 
@@ -429,7 +440,7 @@ def _sentence_subject(
             continue
         if text[mention.end : mention.end + 3].lstrip()[:2] in ("'s", "’s"):
             continue
-        return mention.character, "anaphoric" if mention.kind == "pronoun" else "explicit"
+        return _Hit(mention.character, "anaphoric" if mention.kind == "pronoun" else "explicit")
     return None
 
 
@@ -466,18 +477,18 @@ def _tag_in(
                 # As coreference resolved it; else against the conversation, once turns
                 # are known.
                 if mention is not None and mention.character is not None:
-                    return mention.character, "anaphoric"
-                return f"{_PENDING}{PRONOUN_GENDER[pronoun]}:", "anaphoric"
+                    return _Hit(mention.character, "anaphoric")
+                return _Hit(f"{_PENDING}{PRONOUN_GENDER[pronoun]}:", "anaphoric")
             if mention is not None and mention.kind == "pronoun":
                 continue  # "pressed her hand and replied": "her" is no subject
             if mention is not None and mention.character is not None and not mention.in_quote:
-                return mention.character, "explicit"
+                return _Hit(mention.character, "explicit")
             if pronoun == "i" and not (mention is not None and mention.in_quote):
                 # "I said": the first-person narrator, when coreference found one.
-                return (doc.narrator, "explicit") if doc.narrator else None
+                return _Hit(doc.narrator, "explicit") if doc.narrator else None
         role = _role_name(doc, window, position)
         if role is not None:
-            return None, "epithet", role  # "said nanny": her name in this house
+            return _Hit(None, "epithet", role)  # "said nanny": her name in this house
         if _epithet_next_to(doc, window, position):
             # "said the beadle", "the old gentleman said": someone described, not named;
             # not whoever the paragraph happens to name first. A description that tells
@@ -485,11 +496,16 @@ def _tag_in(
             # named man of the conversation.
             relative = _relative_of(doc, window, position, mentions, starts, characters)
             if relative is not None:
-                return relative, "epithet"
+                return _Hit(relative, "epithet")
             gender = _epithet_gender(doc, window, position)
             speaker = f"{_PENDING}{gender}:" if gender else None
             phrase = _epithet_phrase(doc, window, position)
-            return (speaker, "epithet", phrase) if phrase else (speaker, "epithet")
+            owner = (
+                _possessor(doc, window, position, mentions, starts)
+                if phrase is not None and phrase.split()[0] in ("his", "her")
+                else None
+            )
+            return _Hit(speaker, "epithet", phrase, owner)
     return None
 
 
@@ -552,6 +568,22 @@ def _relative_of(
     return found[0] if len(found) == 1 else None
 
 
+def _possessor(
+    doc: Document, window: list[int], position: int, mentions: list[Mention], starts: list[int]
+) -> str | None:
+    """The character a description's "his" or "her" is, as coreference resolved it
+    ("said his step-son", "her sister replied")."""
+    tokens = doc.tokens
+    assert tokens is not None
+    after = window[position + 1 : position + 2]
+    before = window[max(0, position - 5) : position][::-1]
+    for k in (*after, *before):
+        if doc.text[tokens.start[k] : tokens.end[k]].lower() in ("his", "her"):
+            mention = _mention_at(mentions, starts, tokens.start[k])
+            return mention.character if mention is not None else None
+    return None
+
+
 # A described speaker ("said the tinker") may be someone the story names elsewhere ("the
 # old gentleman" is Mr Brownlow) or somebody it never names. Each description becomes a
 # character of its own, one per description and document; the ranker weighs it against
@@ -586,9 +618,12 @@ def _epithet_phrase(doc: Document, window: list[int], position: int) -> str | No
             return None
     while len(words) > 1 and tokens.tag[words[-1]] not in ("NN", "NNS"):
         words.pop()
-    if len(words) < 2 or not all(word(k).replace("-", "").isalpha() for k in words):
+    if len(words) < 2 or not all(
+        word(k).replace("-", "").isalpha() for k in words if word(k) != "-"
+    ):
         return None
-    return " ".join(word(k) for k in words)
+    # "his step-son": the hyphen's tokens are one word.
+    return " ".join(doc.text[tokens.start[words[0]] : tokens.end[words[-1]]].lower().split())
 
 
 def _described_characters(doc: Document, descriptions: dict[str, list[_Turn]]) -> None:
@@ -813,7 +848,11 @@ def _mention_at(mentions: list[Mention], starts: list[int], offset: int) -> Ment
 
 
 def _by_gender(
-    gender: str, quote: Quote, doc: Document, characters: dict[str, Character]
+    gender: str,
+    quote: Quote,
+    doc: Document,
+    characters: dict[str, Character],
+    exclude: str | None = None,
 ) -> str | None:
     """The character of this gender most salient just before the quotation: in the
     nearest sentence of narration that names one, the first named (the subject, as a
@@ -828,7 +867,7 @@ def _by_gender(
         if mention.in_quote or mention.character is None:
             continue
         character = characters.get(mention.character)
-        if character is None or character.gender != gender:
+        if character is None or character.gender != gender or character.id == exclude:
             continue
         sentence = _sentence_of(tokens, mention.start)
         if best is not None and sentence != best_sentence:
@@ -940,7 +979,7 @@ def _resolve_pronoun(
     assert turn.speaker is not None
     gender, _, resolved = turn.speaker[len(_PENDING) :].partition(":")
     return _participant_of_gender(gender, turn, history, characters, doc.narrator) or (
-        resolved or _by_gender(gender, turn.quote, doc, characters)
+        resolved or _by_gender(gender, turn.quote, doc, characters, exclude=turn.owner)
     )
 
 
@@ -956,8 +995,13 @@ def _participant_of_gender(
     for earlier in reversed(history[-6:]):
         if earlier.speaker and earlier.speaker not in participants:
             participants.append(earlier.speaker)
-    # "he said" in a first-person story is never the one who says "I".
-    same = [p for p in participants if characters[p].gender == gender and p != narrator]
+    # "he said" in a first-person story is never the one who says "I"; "said his
+    # step-son" is not whoever "his" is.
+    same = [
+        p
+        for p in participants
+        if characters[p].gender == gender and p != narrator and p != turn.owner
+    ]
     if len(same) >= 2 and history:
         # Two men talking: "he said" is the one who did not speak last.
         return next((p for p in same if p != history[-1].speaker), same[0])

@@ -788,3 +788,24 @@ def test_a_description_without_a_gender_or_a_role_as_a_name_speaks_for_itself(
     names = {c.id: c.name for c in document.analysis.characters}
     found = {q.text: names.get(q.speaker or "") for q in document.analysis.quotes if q.speech}
     assert {line: found.get(line) for line in said} == said
+
+
+BREAKFAST = (
+    "Mr Harrow came down late to breakfast and found that the newspaper was gone from "
+    "his place.\n\n"
+    '"Who has taken the paper?" said Mr Harrow.\n\n'
+    '"I have," said his step-son from behind it. "There is a piece about the mill."\n\n'
+    '"Then read it out, and be quick."\n\n'
+)
+
+
+@pytest.mark.parametrize("use_ranker", [False, True], ids=["rules", "ranker"])
+def test_said_his_step_son_is_not_whoever_his_is(use_ranker: bool, before_speakers) -> None:
+    # "his" is Mr Harrow, the only man named: a reading of the tag as "he said" would give
+    # him the line; his step-son is someone else, here never named.
+    document = before_speakers(BREAKFAST)
+    SpeakersStage(use_ranker=use_ranker)(document)
+    names = {c.id: c.name for c in document.analysis.characters}
+    said = {q.text: names.get(q.speaker or "") for q in document.analysis.quotes if q.speech}
+    assert said["I have,"] == "his step-son"
+    assert said["Then read it out, and be quick."] == "Mr Harrow"
