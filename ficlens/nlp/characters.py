@@ -95,7 +95,7 @@ def characters_stage(doc: Document) -> None:
     """Pipeline stage: fill ``doc.mentions`` (names) and the analysis's characters."""
     assert doc.tokens is not None
     quote_spans = sorted((q.text_start, q.text_end) for q in doc.analysis.quotes)
-    surfaces = _collect_surfaces(doc.text, doc.tokens, quote_spans)
+    surfaces, ordinary = _collect_surfaces(doc.text, doc.tokens, quote_spans)
     titled_uses = 1 + len(doc.tokens) // _TOKENS_PER_TITLED_USE
     accepted = {name: s for name, s in surfaces.items() if _is_person(name, s, titled_uses)}
     # A full name used once ("Hermione Granger") is a person if a part of it is.
@@ -126,7 +126,7 @@ def characters_stage(doc: Document) -> None:
     for index, names in enumerate(clusters):
         for name in names:
             owner[name] = [index]
-    mentions = _find_all(doc, accepted, quote_spans)
+    mentions = _find_all(doc, accepted, quote_spans, ordinary)
     _assign(mentions, owner, [sum(accepted[n].count for n in names) for names in clusters])
     mentions = sorted(
         [*mentions, *_office_mentions(doc, clusters, quote_spans, {m.start for m in mentions})],
@@ -252,10 +252,16 @@ def _fullness(name: str) -> tuple[int, bool]:
 
 
 def _find_all(
-    doc: Document, accepted: dict[str, _Surface], quote_spans: list[tuple[int, int]]
+    doc: Document,
+    accepted: dict[str, _Surface],
+    quote_spans: list[tuple[int, int]],
+    ordinary: _OrdinaryWords,
 ) -> list[Mention]:
     """Every occurrence of an accepted name in the story, whatever spaCy tagged it there
-    ("said the Mouse" where the tagger read a common noun)."""
+    ("said the Mouse" where the tagger read a common noun), except an ordinary word that
+    only opens a sentence ("Good morning" beside Captain Good)."""
+    tokens = doc.tokens
+    assert tokens is not None
     if not accepted:
         return []
     # Longest names first, so "Anne Elliot" wins over "Anne"; spaces match line breaks.
@@ -268,6 +274,12 @@ def _find_all(
     mentions = []
     for index, para in enumerate(paragraphs):
         for match in pattern.finditer(doc.text, para.start, para.end):
+            if " " not in match.group():
+                i = tokens.index_at(match.start())
+                if ordinary.opens_with(i) or (
+                    ordinary.initial(i) and match.group().lower() in NOT_NAMES
+                ):
+                    continue
             k = bisect.bisect_right(starts, match.start()) - 1
             in_quote = k >= 0 and quote_spans[k][0] <= match.start() < quote_spans[k][1]
             mentions.append(
@@ -278,8 +290,9 @@ def _find_all(
 
 def _collect_surfaces(
     text: str, tokens: Tokens, quote_spans: list[tuple[int, int]]
-) -> dict[str, _Surface]:
-    """Every run of proper nouns (with its title) and every PERSON entity, by spelling."""
+) -> tuple[dict[str, _Surface], _OrdinaryWords]:
+    """Every run of proper nouns (with its title) and every PERSON entity, by spelling;
+    and the text's reading of which capitalised words are ordinary ones."""
     surfaces: dict[str, _Surface] = defaultdict(_Surface)
     quote_starts = [s for s, _ in quote_spans]
 
@@ -337,7 +350,9 @@ def _collect_surfaces(
             continue
         i += 1
     # A capitalised word next to a verb of speech is a name whatever its tag
-    # ("Rosalind said", where the tagger read a common noun).
+    # ("Rosalind said", where the tagger read a common noun); so is the surname of a full
+    # name right after one ("said Good", of Captain John Good, read as an adjective).
+    surnames = {name.split()[-1] for name in surfaces if " " in name}
     for i in range(n):
         if text[tokens.start[i] : tokens.end[i]].lower() not in SPEECH_VERBS:
             continue
@@ -346,7 +361,7 @@ def _collect_surfaces(
                 continue
             word = text[tokens.start[k] : tokens.end[k]]
             if (
-                tokens.tag[k] in ("NN", "NNS")
+                (tokens.tag[k] in ("NN", "NNS") or (k == i + 1 and word in surnames))
                 and _CAPITALISED.match(word)
                 and not inside_quote(tokens.start[k])
                 and (k == i + 1 or tokens.sent_start[k])
@@ -362,6 +377,7 @@ def _collect_surfaces(
                     k + 1,
                     inside_quote(tokens.start[k]),
                     entity_at,
+                    surname=word in surnames,
                 )
     for start, end, label in tokens.entities:
         if label != "PERSON":
@@ -373,7 +389,7 @@ def _collect_surfaces(
         if i < j and (tokens.start[i], end) not in seen:
             start = tokens.start[i]
             _add(text, surfaces, start, end, tokens, i, j, inside_quote(start), entity_at)
-    return surfaces
+    return surfaces, ordinary
 
 
 class _OrdinaryWords:
@@ -539,13 +555,17 @@ def _add(
     j: int,
     in_quote: bool,
     entity_at: dict[int, tuple[int, str]],
+    *,
+    surname: bool = False,
 ) -> None:
+    """Count one use of a name (``surname``: it ends a full name of the text, so even a
+    word that is usually none, "Good" of Captain John Good, is one here)."""
     raw = text[start:end]
     name = normalise(raw)
     if (
         not name
         or not name[0].isupper()
-        or name.lower() in NOT_NAMES
+        or (name.lower() in NOT_NAMES and not surname)
         or name.lower() in GREETINGS
         or any(ch.isdigit() for ch in name)
         or "&" in name
@@ -829,9 +849,11 @@ def _fits(short: NameParts, full: NameParts) -> bool:
         if full.title in RANK_TITLES and short.title != full.title:
             # "Tom Bertram" is not "Sir Thomas Bertram": the son, not the father.
             return full.given == short.given and full.surname == short.surname
+        # Either may be the nickname ("Jack Durbeyfield" and "John Durbeyfield", whichever
+        # the text happens to show first).
         return (
             full.given is not None
-            and same_given(short.given, full.given)
+            and (same_given(short.given, full.given) or same_given(full.given, short.given))
             and full.surname == short.surname
         )
     if short.surname and not short.given:  # "Mr Elliot", "Captain Wentworth"

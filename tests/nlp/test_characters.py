@@ -583,3 +583,40 @@ def test_a_sentence_opening_word_is_not_glued_to_the_name_after_it() -> None:
     names = everyone(analysed("supper"))
     assert "Marigold" in names
     assert not any(name.startswith("Whatever") for name in names), names
+
+
+HARBOUR = """\
+Captain Hal Good and Mrs Rowe met at the harbour wall at first light.
+
+"Good morning," said Mrs Rowe.
+
+"Is it?" said Good. "The boat has not come in."
+
+Good. She had hoped he would say that, and she had not dared to hope it.
+"""
+
+
+def test_a_surname_that_is_an_ordinary_word_is_a_name_after_said() -> None:
+    # "said Good" is the captain (the tagger reads an adjective there); "Good morning"
+    # and the "Good." that opens a sentence are not.
+    analysis = analyze_text(HARBOUR)
+    good = who(analysis, "Captain Hal Good")
+    assert "Good" in good.aliases
+    assert good.mentions == 2
+    line = next(q for q in analysis.quotes if q.text.startswith("Is it?"))
+    assert line.speaker == good.id
+
+
+FAIR = """\
+Jack Webber was selling ribbons at the fair, and John Webber, his licence said, was not \
+allowed to sell anything at all.
+
+"Webber!" the constable shouted across the green. Webber did not turn round.
+"""
+
+
+def test_a_full_name_and_its_nickname_form_are_one_man() -> None:
+    # Jack is John's nickname: whichever form the text shows first, it is one Webber.
+    analysis = analyze_text(FAIR)
+    assert who(analysis, "Jack Webber") is who(analysis, "John Webber")
+    assert who(analysis, "Webber") is who(analysis, "Jack Webber")

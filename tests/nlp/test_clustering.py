@@ -296,3 +296,11 @@ def test_a_given_name_is_weighed_by_the_names_that_hold_it() -> None:
     # With the boy's full name a mere aside, the bare name is the agent's after all.
     found = clusters({"John Fell": 12, "Fell": 40, "John Andrew": 1, "John": 10})
     assert together(found, "John", "John Fell")
+
+
+def test_two_full_names_one_a_nickname_of_the_other_are_one_person() -> None:
+    # "Jack Durbeyfield" and "John Durbeyfield" with equal counts: the nickname form sorts
+    # first and anchors; the formal one must still join it, and the bare surname with it.
+    found = clusters({"Jack Webber": 1, "John Webber": 1, "Webber": 6})
+    assert len(found.groups) == 1
+    assert found.shared == {}

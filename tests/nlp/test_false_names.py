@@ -214,7 +214,7 @@ def _surfaces(text: str) -> set[str]:
     TokensStage(processes=1)(doc)
     assert doc.tokens is not None
     spans = sorted((q.text_start, q.text_end) for q in analysis.quotes)
-    return set(_collect_surfaces(text, doc.tokens, spans))
+    return set(_collect_surfaces(text, doc.tokens, spans)[0])
 
 
 def test_a_gerund_opening_sentences_is_no_name_candidate() -> None:
