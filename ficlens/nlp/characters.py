@@ -264,8 +264,10 @@ def _find_all(
     assert tokens is not None
     if not accepted:
         return []
-    # Longest names first, so "Anne Elliot" wins over "Anne"; spaces match line breaks.
-    alternatives = sorted(accepted, key=len, reverse=True)
+    # Longest names first, so "Anne Elliot" wins over "Anne"; spaces match line breaks. A
+    # name shouted in capitals ("TOM!") is the name too.
+    shouted = {name.upper() for name in accepted if sum(ch.isalpha() for ch in name) >= 3}
+    alternatives = sorted({*accepted, *shouted}, key=len, reverse=True)
     pattern = re.compile(
         r"(?<![\w'’])(?:" + "|".join(_name_pattern(n) for n in alternatives) + r")(?![\w])"
     )
@@ -878,8 +880,10 @@ def _assign(mentions: list[Mention], owner: dict[str, list[int]], weights: list[
     goes to the one mentioned in the last few paragraphs, else to the one the text
     mentions most."""
     last_seen: dict[int, int] = {}  # character index -> paragraph of its last mention
+    shouted = {name.upper(): name for name in owner}
     for mention in mentions:
-        candidates = owner.get(normalise(mention.text), [])
+        name = normalise(mention.text)
+        candidates = owner.get(name) or owner.get(shouted.get(name.upper(), ""), [])
         if not candidates:
             continue
         if len(candidates) == 1:

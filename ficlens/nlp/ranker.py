@@ -233,6 +233,9 @@ def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
         # lead one (the description, "his lady", is weighed beside them).
         found = _of_gender(context, turn.pronoun, quote.start)
         unique.extend(c for c in dict.fromkeys(found) if c and c not in unique and c != owner)
+    called = set(turn.addressed) - ({turn.speaker} if turn.how == "explicit" else set())
+    if called.issuperset(unique):
+        return []  # '"TOM!"' with only Tom around: his name is called, not spoken by him
     return unique
 
 

@@ -809,3 +809,22 @@ def test_said_his_step_son_is_not_whoever_his_is(use_ranker: bool, before_speake
     said = {q.text: names.get(q.speaker or "") for q in document.analysis.quotes if q.speech}
     assert said["I have,"] == "his step-son"
     assert said["Then read it out, and be quick."] == "Mr Harrow"
+
+
+STAIRS = (
+    "Aunt Polly stood at the foot of the stairs with the broom in her hand. Tom was "
+    "somewhere above, and very quiet.\n\n"
+    '"TOM!"\n\n'
+    "No answer came. She climbed three steps and listened.\n\n"
+    '"TOM! I can hear you breathing up there!"\n\n'
+    "Tom came down at last, very slowly, with jam on his chin.\n\n"
+)
+
+
+def test_a_name_shouted_in_capitals_is_called_not_calling() -> None:
+    # "TOM!" names Tom as surely as "Tom!": a mention of him, and so not his line.
+    analysis = analysed(STAIRS)
+    tom = character(analysis, "Tom")
+    assert tom.mentions == 5
+    polly = character(analysis, "Polly")
+    assert [q.speaker for q in analysis.quotes if q.speech] == [polly.id, polly.id]
