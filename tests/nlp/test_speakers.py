@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ficlens.document import Document
 from ficlens.model import Analysis, Character, Quote
 from ficlens.nlp.speakers import SpeakersStage
 from ficlens.pipeline import analyze_text
@@ -783,11 +784,16 @@ NURSERY = (
 def test_a_description_without_a_gender_or_a_role_as_a_name_speaks_for_itself(
     story: str, said: dict[str, str], use_ranker: bool, before_speakers
 ) -> None:
-    document = before_speakers(story)
+    found = speakers_of(before_speakers(story), use_ranker)
+    assert {line: found.get(line) for line in said} == said
+
+
+def speakers_of(document: Document, use_ranker: bool) -> dict[str, str | None]:
+    """Each spoken line of a document analysed up to the speakers stage, and the name of
+    whoever the stage (with or without the ranker) says speaks it."""
     SpeakersStage(use_ranker=use_ranker)(document)
     names = {c.id: c.name for c in document.analysis.characters}
-    found = {q.text: names.get(q.speaker or "") for q in document.analysis.quotes if q.speech}
-    assert {line: found.get(line) for line in said} == said
+    return {q.text: names.get(q.speaker or "") for q in document.analysis.quotes if q.speech}
 
 
 BREAKFAST = (
@@ -803,10 +809,7 @@ BREAKFAST = (
 def test_said_his_step_son_is_not_whoever_his_is(use_ranker: bool, before_speakers) -> None:
     # "his" is Mr Harrow, the only man named: a reading of the tag as "he said" would give
     # him the line; his step-son is someone else, here never named.
-    document = before_speakers(BREAKFAST)
-    SpeakersStage(use_ranker=use_ranker)(document)
-    names = {c.id: c.name for c in document.analysis.characters}
-    said = {q.text: names.get(q.speaker or "") for q in document.analysis.quotes if q.speech}
+    said = speakers_of(before_speakers(BREAKFAST), use_ranker)
     assert said["I have,"] == "his step-son"
     assert said["Then read it out, and be quick."] == "Mr Harrow"
 
