@@ -46,6 +46,12 @@ def _characters() -> StageFunction:
     return characters_stage
 
 
+def _descriptions() -> StageFunction:
+    from ficlens.nlp.descriptions import descriptions_stage
+
+    return descriptions_stage
+
+
 def _coref() -> StageFunction:
     from ficlens.nlp.coref import coref_stage
 
@@ -93,6 +99,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("quotes", _plain(quotes_stage), requires=("layout",)),
     Stage("tokens", _tokens, requires=("layout",)),
     Stage("characters", _characters, requires=("tokens", "quotes")),
+    Stage("descriptions", _descriptions, requires=("characters",)),
     Stage("coref", _coref, requires=("characters",)),
     Stage("speakers", _speakers, requires=("coref",)),
     Stage("roles", _roles, requires=("speakers",)),
@@ -104,6 +111,11 @@ STAGES: tuple[Stage, ...] = (
     Stage("arc", _arc, requires=("layout",)),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
+
+
+def stages_before(name: str) -> tuple[Stage, ...]:
+    """The stages that run before the named one: what it receives is their work."""
+    return STAGES[: STAGE_NAMES.index(name)]
 
 
 class Pipeline:

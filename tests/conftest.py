@@ -8,7 +8,7 @@ import pytest
 
 from ficlens.document import Document
 from ficlens.model import Analysis, Source
-from ficlens.pipeline import STAGES, analyze_text
+from ficlens.pipeline import analyze_text, stages_before
 
 SAMPLES = Path(__file__).resolve().parent.parent / "ficlens" / "samples"
 
@@ -32,9 +32,8 @@ def _before_speakers(text: str) -> Document:
     source = Source(path=None, format="text", encoding="utf-8")
     analysis = Analysis(source=source, text_length=len(text), text=text)
     document = Document(text=text, analysis=analysis)
-    for stage in STAGES:
-        if stage.name in ("layout", "quotes", "tokens", "characters", "coref"):
-            stage.build()(document)
+    for stage in stages_before("speakers"):
+        stage.build()(document)
     return document
 
 

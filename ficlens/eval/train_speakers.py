@@ -21,6 +21,7 @@ shipped model trained on everything, and written with those figures beside its w
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import pickle
 import sys
@@ -47,7 +48,6 @@ from ficlens.model import Analysis, Source
 from ficlens.nlp import speakers
 from ficlens.nlp.ranker import FEATURES, MODEL_FILE, SpeakerRanker, choices, model_data
 
-_BEFORE_SPEAKERS = ("layout", "quotes", "tokens", "characters", "coref")
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / MODEL_FILE
 
 
@@ -60,7 +60,7 @@ class Prepared:
     examples: list[tuple[np.ndarray, np.ndarray]]  # (candidate features, 0/1 gold)
 
 
-def analyse_to_coref(eval_doc: EvalDoc, stages: Sequence) -> Document:
+def analyse_to_speakers(eval_doc: EvalDoc, stages: Sequence) -> Document:
     analysis = Analysis(
         source=Source(path=None, format="text", encoding="utf-8"),
         text_length=len(eval_doc.text),
@@ -129,7 +129,9 @@ def fit(
 
 def attribute(prepared: Prepared, ranker: SpeakerRanker | None) -> SpeakerCounts:
     """Attribute the document as the pipeline would (with or without the ranker); score it."""
-    document = prepared.document
+    # On a copy: attribution drops the described people who never speak, and the next
+    # fold must find them all again.
+    document = copy.deepcopy(prepared.document)
     for quote in document.analysis.quotes:
         quote.speaker, quote.addressees, quote.confidence = None, [], None
     turns = speakers.attribute_by_rules(document)
@@ -140,9 +142,9 @@ def attribute(prepared: Prepared, ranker: SpeakerRanker | None) -> SpeakerCounts
 
 
 def prepare(eval_docs: Sequence[EvalDoc], cache: Path | None, progress: bool) -> list[Prepared]:
-    from ficlens.pipeline import STAGES
+    from ficlens.pipeline import stages_before
 
-    stages = [stage.build() for stage in STAGES if stage.name in _BEFORE_SPEAKERS]
+    stages = [stage.build() for stage in stages_before("speakers")]
     out = []
     for eval_doc in eval_docs:
         start = time.perf_counter()
@@ -151,7 +153,7 @@ def prepare(eval_docs: Sequence[EvalDoc], cache: Path | None, progress: bool) ->
             with path.open("rb") as file:
                 document = pickle.load(file)
         else:
-            document = analyse_to_coref(eval_doc, stages)
+            document = analyse_to_speakers(eval_doc, stages)
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with path.open("wb") as file:

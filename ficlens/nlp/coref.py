@@ -237,8 +237,9 @@ def _narrator_lines(doc: Document) -> set[int]:
 
 def _renumber(doc: Document) -> None:
     """Most-mentioned first, now that pronouns count: "c0" is the lead."""
-    ordered = sorted(doc.analysis.characters, key=lambda c: -c.mentions)
-    new_ids = {c.id: f"c{n}" for n, c in enumerate(ordered)}
+    # Described people keep their ids: the speakers stage knows them by their prefix.
+    ordered = sorted(doc.analysis.characters, key=lambda c: (c.described, -c.mentions))
+    new_ids = {c.id: c.id if c.described else f"c{n}" for n, c in enumerate(ordered)}
     if doc.narrator is not None:
         doc.narrator = new_ids[doc.narrator]
     for character in ordered:

@@ -33,3 +33,19 @@ SPEECH_VERBS: frozenset[str] = frozenset(
     cautioned chided scolded whined yelped snarled jeered recited gushed
     """.split()
 )
+
+# Nouns of descriptions that tell a person's gender.
+MALE_NOUNS: frozenset[str] = frozenset(
+    """
+    man boy gentleman lad fellow father son brother uncle husband king prince lord
+    policeman waiter butler footman landlord master monk priest squire duke earl baron
+    grandfather nephew youth groom sailor soldier daddy dad papa grandpa
+    """.split()
+)
+FEMALE_NOUNS: frozenset[str] = frozenset(
+    """
+    woman girl lady lass mother daughter sister aunt wife queen princess maid housemaid
+    landlady mistress nun nurse grandmother niece bride governess duchess countess widow
+    nanny mummy mum mama granny grandma matron
+    """.split()
+)

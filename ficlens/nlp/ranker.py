@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ficlens.document import Document, Mention
+from ficlens.nlp.descriptions import NARRATED_PREFIX
 
 MODEL_FILE = "speaker_ranker.json"
 DESCRIBED_PREFIX = "d"  # the id prefix of described speakers' characters ("the tinker")
@@ -78,6 +79,7 @@ _BASE: tuple[str, ...] = (
     "described_again",
     "described_by_title",
     "described_possessive",
+    "narrated",
     "pronoun_participant",
 )
 # How the rules attributed the quotation decides how much each clue is worth (after an
@@ -370,7 +372,11 @@ def _features(
         put("pronoun_participant")
     if turn.described == candidate and not candidate.startswith(DESCRIBED_PREFIX):
         put("described_by_title")  # "said the parson": Parson Tringham
-    if candidate.startswith(DESCRIBED_PREFIX) and character is not None:
+    if candidate.startswith(NARRATED_PREFIX):
+        # Someone the narration brought on ("a girl sat on the fence"): weighed apart
+        # from a description that only a tag gives, since the narration shows them.
+        put("narrated")
+    elif candidate.startswith(DESCRIBED_PREFIX) and character is not None:
         # A described speaker ("said the tinker"): new to the story, or a named one?
         put("described")
         if turn.described == candidate:

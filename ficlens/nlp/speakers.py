@@ -35,7 +35,8 @@ from typing import NamedTuple
 from ficlens.document import Document, Mention, Tokens
 from ficlens.model import Character, Quote
 from ficlens.nlp.coref import PRONOUN_GENDER
-from ficlens.nlp.lexicon import SPEECH_VERBS
+from ficlens.nlp.descriptions import NARRATED_PREFIX
+from ficlens.nlp.lexicon import FEMALE_NOUNS, MALE_NOUNS, SPEECH_VERBS
 from ficlens.nlp.names import parse
 from ficlens.nlp.ranker import DESCRIBED_PREFIX, POSSESSIVES, Choice, SpeakerRanker, choices
 
@@ -56,6 +57,7 @@ class _Hit(NamedTuple):
     how: str
     phrase: str | None = None
     owner: str | None = None
+    narrated: str | None = None  # the narration's described person the phrase is
 
 
 CONFIDENCE = {
@@ -152,7 +154,13 @@ def attribute_by_rules(doc: Document) -> dict[int, _Turn]:
         found = _explicit(doc, turn.quote, mentions, mention_starts, characters)
         if found is not None:
             turn.speaker, turn.how, turn.owner = found.speaker, found.how, found.owner
-            if found.phrase is not None:
+            if found.narrated is not None:
+                # "said the girl" after "a girl sat on the fence": the one the narration
+                # brought on, read like any described speaker.
+                turn.described = found.narrated
+                if turn.speaker is None:
+                    turn.speaker, turn.how = found.narrated, "described"
+            elif found.phrase is not None:
                 descriptions.setdefault(found.phrase, []).append(turn)
             if turn.how == "epithet" and turn.speaker in characters:
                 # "said her husband": Mr Griffin, by name, as surely as a tag naming him.
@@ -195,12 +203,13 @@ def apply_turns(doc: Document, turns: dict[int, _Turn]) -> None:
         )
     _addressees(turns)
     _count_speech(doc.analysis.characters, quotes)
+    # Described people who neither speak nor are spoken to are no characters of the story.
     spoken = {q.speaker for q in quotes} | {a for q in quotes for a in q.addressees}
-    doc.analysis.characters[:] = [
-        c
-        for c in doc.analysis.characters
-        if not c.id.startswith(DESCRIBED_PREFIX) or c.id in spoken
-    ]
+    silent = {c.id for c in doc.analysis.characters if c.described and c.id not in spoken}
+    doc.analysis.characters[:] = [c for c in doc.analysis.characters if c.id not in silent]
+    for mention in doc.mentions:
+        if mention.character in silent:
+            mention.character = None
 
 
 def _vocatives(quote: Quote, mentions: list[Mention], starts: list[int]) -> tuple[str, ...]:
@@ -479,8 +488,10 @@ def _tag_in(
                 if mention is not None and mention.character is not None:
                     return _Hit(mention.character, "anaphoric")
                 return _Hit(f"{_PENDING}{PRONOUN_GENDER[pronoun]}:", "anaphoric")
-            if mention is not None and mention.kind == "pronoun":
-                continue  # "pressed her hand and replied": "her" is no subject
+            if mention is not None and mention.kind in ("pronoun", "description"):
+                # "pressed her hand and replied": "her" is no subject; "said the man" is
+                # read as a description, below.
+                continue
             if mention is not None and mention.character is not None and not mention.in_quote:
                 return _Hit(mention.character, "explicit")
             if pronoun == "i" and not (mention is not None and mention.in_quote):
@@ -505,7 +516,19 @@ def _tag_in(
                 if phrase is not None and phrase.split()[0] in ("his", "her")
                 else None
             )
-            return _Hit(speaker, "epithet", phrase, owner)
+            narrated = next(
+                (
+                    m.character
+                    for k in [
+                        *window[position + 1 : position + 6],
+                        *window[max(0, position - 5) : position],
+                    ]
+                    if (m := _mention_at(mentions, starts, tokens.start[k])) is not None
+                    and m.kind == "description"
+                ),
+                None,
+            )
+            return _Hit(speaker, "epithet", phrase, owner, narrated)
     return None
 
 
@@ -630,7 +653,11 @@ def _described_characters(doc: Document, descriptions: dict[str, list[_Turn]]) -
     """A character for each description of a speaker, its turns pointing at it. Those
     left over from an earlier run over the same document go first."""
     characters = doc.analysis.characters
-    characters[:] = [c for c in characters if not c.id.startswith(DESCRIBED_PREFIX)]
+    characters[:] = [
+        c
+        for c in characters
+        if not c.id.startswith(DESCRIBED_PREFIX) or c.id.startswith(NARRATED_PREFIX)
+    ]
     by_key: dict[tuple[bool, str], list[str]] = {}
     for phrase in descriptions:
         # Without its article, "a tinker" is "the tinker"; "her aunt" stays a relation.
@@ -655,7 +682,7 @@ def _described_characters(doc: Document, descriptions: dict[str, list[_Turn]]) -
                         turn.speaker, turn.how = named, "explicit"
                         turn.pronoun = None
             continue
-        gender = "M" if head in _MALE_NOUNS else "F" if head in _FEMALE_NOUNS else None
+        gender = "M" if head in MALE_NOUNS else "F" if head in FEMALE_NOUNS else None
         ordered = sorted(phrases, key=lambda p: -len(descriptions[p]))
         character = Character(
             id=f"{DESCRIBED_PREFIX}{n}",
@@ -706,23 +733,6 @@ def _titled_characters(characters: list[Character]) -> dict[str, str]:
     return {word: next(iter(ids)) for word, ids in owners.items() if len(ids) == 1}
 
 
-# Nouns of descriptions that tell a person's gender.
-_MALE_NOUNS = frozenset(
-    """
-    man boy gentleman lad fellow father son brother uncle husband king prince lord
-    policeman waiter butler footman landlord master monk priest squire duke earl baron
-    grandfather nephew youth groom sailor soldier daddy dad papa grandpa
-    """.split()
-)
-_FEMALE_NOUNS = frozenset(
-    """
-    woman girl lady lass mother daughter sister aunt wife queen princess maid housemaid
-    landlady mistress nun nurse grandmother niece bride governess duchess countess widow
-    nanny mummy mum mama granny grandma matron
-    """.split()
-)
-
-
 def _epithet_gender(doc: Document, window: list[int], position: int) -> str | None:
     """The gender the description next to a speech verb tells, if any."""
     tokens = doc.tokens
@@ -733,9 +743,9 @@ def _epithet_gender(doc: Document, window: list[int], position: int) -> str | No
     ]
     for k in near:
         word = doc.text[tokens.start[k] : tokens.end[k]].lower()
-        if word in _MALE_NOUNS or (word.endswith("man") and not word.endswith("woman")):
+        if word in MALE_NOUNS or (word.endswith("man") and not word.endswith("woman")):
             return "M" if word.isalpha() else None
-        if word in _FEMALE_NOUNS or word.endswith("woman"):
+        if word in FEMALE_NOUNS or word.endswith("woman"):
             return "F"
     return None
 
