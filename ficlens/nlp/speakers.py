@@ -9,7 +9,9 @@ Evidence in order of strength:
    name: "said nanny") makes a character of the description, who speaks unless the
    description tells a gender ("said the man"), and whom the ranker weighs against the
    named candidates; unless it names one: "the doctor" is the story's one Dr, "her aunt"
-   its one Aunt, "said her husband" (when "her" is Mrs Griffin) Mr Griffin;
+   its one Aunt, "said her husband" (when "her" is Mrs Griffin) Mr Griffin; or it is
+   someone the narration brought on ("a girl sat on the fence", then "said the girl"),
+   who is that described person;
 2. an anaphoric tag ("he asked finally", or a description that tells a gender), resolved
    to the conversation's participant of that gender (the one described, when there is
    none), or else to the latest character of that gender; never, in a first-person story,
