@@ -98,11 +98,12 @@ def descriptions_stage(doc: Document) -> None:
             continue  # part of a name ("the Old Man" as a title)
         paragraph = tokens.paragraph[i]
         modifiers = " ".join(word(n).lower() for n in range(i + 1, j))
-        entity = None if indefinite else _antecedent(described, head, modifiers, paragraph)
-        if entity is None and not indefinite:
-            # "The young man" with no one brought on before: most often a named man.
-            continue
-        if entity is None:
+        if not indefinite:
+            entity = _antecedent(described, head, modifiers, paragraph)
+            if entity is None:
+                # "The young man" with no one brought on before: most often a named man.
+                continue
+        else:
             gender = "M" if head in MALE_NOUNS else "F" if head in FEMALE_NOUNS else None
             character = Character(
                 id=f"{NARRATED_PREFIX}{len(described)}",
