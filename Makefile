@@ -55,6 +55,7 @@ bench: $(VENV)/.installed
 
 ## train: retrain the speaker ranker on ../shared/eval (leave-one-novel-out figures first)
 train: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[train]'
 	$(BIN)/ficlens eval train-speakers
 
 clean:

@@ -9,8 +9,8 @@ Every document is analysed up to coreference once; the hand rules then attribute
 quotations, and every quotation matched to a gold quotation whose speaker is known gives one
 training example: its candidates, their features, and which of them is the gold speaker
 (through the same character mapping ``ficlens eval speakers`` uses). The model is a
-conditional logit (a softmax over one quotation's candidates) fitted with Adam and a small
-L2 penalty, in NumPy; a few seconds on two cores.
+LightGBM lambdarank ensemble (each quotation's candidates one group), about twenty seconds
+on two cores; it is written as flat trees that the ranker walks in NumPy.
 
 Leave-one-novel-out: for each document, a model trained on all the others attributes it,
 exactly as the pipeline would (the ranker re-decides every turn in reading order); the
@@ -29,6 +29,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,14 @@ from ficlens.eval.speakers import (
 )
 from ficlens.model import Analysis, Source
 from ficlens.nlp import speakers
-from ficlens.nlp.ranker import FEATURES, MODEL_FILE, SpeakerRanker, choices, model_data
+from ficlens.nlp.ranker import (
+    FEATURES,
+    MODEL_FILE,
+    SpeakerRanker,
+    choices,
+    flatten_lightgbm,
+    model_data,
+)
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / MODEL_FILE
 
@@ -99,32 +107,57 @@ def examples_of(eval_doc: EvalDoc, document: Document) -> list[tuple[np.ndarray,
     return out
 
 
+# LightGBM's lambdarank over each quotation's candidates. Fixed seeds: the same data gives
+# the same trees. Chosen on PDNC leave-one-novel-out, not tuned further.
+PARAMETERS: dict[str, Any] = {
+    "objective": "lambdarank",
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "max_depth": 8,
+    "min_data_in_leaf": 20,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambdarank_truncation_level": 3,
+    "seed": 7,
+    "deterministic": True,
+    "num_threads": 2,
+    "verbose": -1,
+}
+ROUNDS = 300
+# Clues whose direction is certain: more of them never makes a candidate less (or more)
+# likely, whatever the trees learned from rare combinations ("she said" is no man's line).
+MONOTONE = {
+    "rule_explicit": 1,
+    "rule_any": 1,
+    "gender_match": 1,
+    "only_candidate_of_gender": 1,
+    "pronoun_participant": 1,
+    "gender_mismatch": -1,
+    "vocative": -1,
+}
+
+
 def fit(
-    examples: Sequence[tuple[np.ndarray, np.ndarray]],
-    *,
-    l2: float = 1e-3,
-    steps: int = 300,
-    rate: float = 0.05,
-) -> dict[str, float]:
-    """Conditional logit weights: softmax over each example's candidates, Adam, L2."""
+    examples: Sequence[tuple[np.ndarray, np.ndarray]], *, rounds: int = ROUNDS
+) -> list[dict[str, list[float]]]:
+    """Boosted trees that rank each example's gold candidate first (flat, for the ranker)."""
+    try:
+        import lightgbm
+    except ImportError as error:  # only training needs it
+        raise SystemExit(
+            "ficlens eval train-speakers: LightGBM is not installed (pip install 'ficlens[train]')"
+        ) from error
     x = np.vstack([features for features, _ in examples])
-    y = np.concatenate([labels / labels.sum() for _, labels in examples])
-    sizes = np.array([len(labels) for _, labels in examples])
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    group = np.repeat(np.arange(len(examples)), sizes)
-    w = np.zeros(x.shape[1])
-    m = np.zeros_like(w)
-    v = np.zeros_like(w)
-    for t in range(1, steps + 1):
-        scores = x @ w
-        scores -= np.maximum.reduceat(scores, starts)[group]
-        exp = np.exp(scores)
-        p = exp / np.add.reduceat(exp, starts)[group]
-        gradient = x.T @ (p - y) / len(examples) + l2 * w
-        m = 0.9 * m + 0.1 * gradient
-        v = 0.999 * v + 0.001 * gradient**2
-        w -= rate * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
-    return dict(zip(FEATURES, w.tolist(), strict=True))
+    y = np.concatenate([labels for _, labels in examples])
+    data = lightgbm.Dataset(x, y, group=[len(labels) for _, labels in examples])
+    parameters = {
+        **PARAMETERS,
+        "monotone_constraints": [MONOTONE.get(name, 0) for name in FEATURES],
+        "monotone_constraints_method": "advanced",
+    }
+    booster = lightgbm.train(parameters, data, num_boost_round=rounds)
+    return flatten_lightgbm(booster.dump_model())
 
 
 def attribute(prepared: Prepared, ranker: SpeakerRanker | None) -> SpeakerCounts:
@@ -224,9 +257,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_cv:
         about["leave_one_document_out"] = cross_validate(prepared)
         print(json.dumps(about["leave_one_document_out"], indent=2))
-    weights = fit(examples)
-    args.out.write_text(json.dumps(model_data(weights, **about), indent=1) + "\n", "utf-8")
-    print(f"wrote {args.out} ({len(examples)} examples, {len(FEATURES)} features)")
+    trees = fit(examples)
+    args.out.write_text(json.dumps(model_data(trees, **about), separators=(",", ":")) + "\n")
+    size = f"{len(examples)} examples, {len(trees)} trees over {len(FEATURES)} features"
+    print(f"wrote {args.out} ({size})")
     return 0
 
 

@@ -3,10 +3,11 @@
 For each spoken quotation (not a continuation), the candidates are the characters the
 narration names nearby, the recent speakers, and the rules' own pick. Each candidate is
 described by a few dozen features (what the rules decided and how, distance and order of
-mentions, turn-taking, vocatives, pronoun gender, salience); a conditional logit model (a
-softmax over one quotation's candidates) scores them, and the best one speaks.
+mentions, turn-taking and the conversation's tags, vocatives, pronoun gender, salience); a
+gradient-boosted tree ensemble trained to rank (LightGBM's lambdarank) scores them, and the
+best one speaks.
 
-The weights live in ``ficlens/data/speaker_ranker.json``. They are trained on the PDNC
+The trees live in ``ficlens/data/speaker_ranker.json``. They are trained on the PDNC
 novels (and LitBank excerpts) in ``../shared/eval`` by ``ficlens eval train-speakers``
 (``ficlens/eval/train_speakers.py``), which also reports leave-one-novel-out accuracy.
 Without the file, the stage falls back to the rules alone.
@@ -30,7 +31,7 @@ from ficlens.nlp.descriptions import NARRATED_PREFIX
 
 MODEL_FILE = "speaker_ranker.json"
 DESCRIBED_PREFIX = "d"  # the id prefix of described speakers' characters ("the tinker")
-MODEL_FORMAT = "ficlens/speaker-ranker/1"
+MODEL_FORMAT = "ficlens/speaker-ranker/2"
 
 _RULES = ("explicit", "anaphoric", "epithet", "beat", "turn", "guess", "continued", "described")
 # How far (in paragraphs) a named character may be from the quotation to be a candidate.
@@ -39,6 +40,8 @@ _MAX_CANDIDATES = 10
 _LOOK_BACK = 2000  # narration mentions searched for the last one of a pronoun's gender
 # Previous turns further back than this many paragraphs belong to another conversation.
 _GAP = 3
+_WINDOW = 10  # turns either way in which a conversation's tags are read
+_TAGGED = ("explicit", "anaphoric")
 
 _BASE: tuple[str, ...] = (
     *(f"rule_{how}" for how in _RULES),
@@ -55,6 +58,11 @@ _BASE: tuple[str, ...] = (
     "addressed_by_next",
     "next_tag_odd",
     "next_tag_even",
+    "prev_tag_odd",
+    "prev_tag_even",
+    "tags_odd",
+    "tags_even",
+    "tagged_in_conversation",
     "narration_before_in_paragraph",
     "narration_after_in_paragraph",
     "first_in_paragraph",
@@ -84,11 +92,13 @@ _BASE: tuple[str, ...] = (
 )
 # How the rules attributed the quotation decides how much each clue is worth (after an
 # explicit tag the rules' pick is nearly always right; in a run of bare quotes the
-# alternation matters most), so every clue also appears crossed with it.
+# alternation matters most): the trees read it, and the size of the choice, beside the clues.
 _SITUATIONS = ("explicit", "anaphoric", "beat", "turn", "guess", "epithet", "described", "none")
 FEATURES: tuple[str, ...] = (
     *_BASE,
-    *(f"{name}@{situation}" for situation in _SITUATIONS for name in _BASE),
+    *(f"situation_{situation}" for situation in _SITUATIONS),
+    "candidates",
+    "position",
 )
 _INDEX = {name: i for i, name in enumerate(_BASE)}
 # Descriptions that say little about who it is ("the man") rather than what they are.
@@ -161,6 +171,8 @@ def choices(
         (t for t in turns.values() if t.quote.continues is None), key=lambda t: t.quote.start
     )
     context.described_turns.update(t.described for t in ordered if t.described)
+    # What the tags say, before any decision overrides them.
+    tags = [t.speaker if t.how in _TAGGED else None for t in ordered]
     out = []
     for n, turn in enumerate(ordered):
         history = _history(ordered, n)
@@ -175,8 +187,10 @@ def choices(
             else ()
         )
         anchor = _next_tagged(ordered, n)
+        around = _tags_around(ordered, tags, n)
         vectors = [
-            _features(context, turn, history, c, candidates, answered, anchor) for c in candidates
+            _features(context, turn, history, c, candidates, answered, anchor, around)
+            for c in candidates
         ]
         choice = Choice(turn.quote.id, candidates, vectors)
         out.append(choice)
@@ -209,6 +223,26 @@ def _next_tagged(ordered: Sequence[Any], n: int) -> tuple[str, int] | None:
         if later.how in ("explicit", "anaphoric") and later.speaker:
             return later.speaker, k - n
     return None
+
+
+def _tags_around(
+    ordered: Sequence[Any], tags: Sequence[str | None], n: int
+) -> list[tuple[str, int]]:
+    """The tagged turns of this conversation around turn ``n`` (at most ``_WINDOW`` turns
+    either way), as (speaker, signed distance in turns): in a two-person exchange the tags
+    at an even distance name this turn's speaker, those at an odd one the other."""
+    out = []
+    for step in (-1, 1):
+        paragraph = ordered[n].quote.paragraph
+        k = n + step
+        while 0 <= k < len(ordered) and abs(k - n) <= _WINDOW:
+            if abs(ordered[k].quote.paragraph - paragraph) > _GAP:
+                break
+            paragraph = ordered[k].quote.paragraph
+            if tags[k]:
+                out.append((tags[k], k - n))
+            k += step
+    return out
 
 
 def _candidates(context: _Context, turn: Any, history: list[Any]) -> list[str]:
@@ -280,6 +314,7 @@ def _features(
     candidates: list[str],
     answered: tuple[str, ...] = (),
     anchor: tuple[str, int] | None = None,
+    around: Sequence[tuple[str, int]] = (),
 ) -> list[float]:
     f = [0.0] * len(_BASE)
 
@@ -318,6 +353,14 @@ def _features(
         put("addressed_by_next")
     if anchor is not None and anchor[0] == candidate:
         put("next_tag_even" if anchor[1] % 2 == 0 else "next_tag_odd")
+    before = [(who, d) for who, d in around if d < 0]
+    if before and before[0][0] == candidate:
+        put("prev_tag_even" if before[0][1] % 2 == 0 else "prev_tag_odd")
+    mine = [d for who, d in around if who == candidate]
+    if mine:
+        put("tagged_in_conversation")
+        put("tags_even", sum(1 / abs(d) for d in mine if d % 2 == 0))
+        put("tags_odd", sum(1 / abs(d) for d in mine if d % 2 == 1))
 
     here = [m for m in context.by_paragraph.get(paragraph, ()) if m.character == candidate]
     if any(m.start < quote.start for m in here):
@@ -393,23 +436,41 @@ def _features(
     if speakers:
         put("speaker_share", speakers.count(candidate) / len(speakers))
     situation = turn.how if turn.how in _SITUATIONS else "none"
-    crossed = [0.0] * (len(_BASE) * len(_SITUATIONS))
-    offset = _SITUATIONS.index(situation) * len(_BASE)
-    crossed[offset : offset + len(_BASE)] = f
-    return f + crossed
+    described_situation = [float(s == situation) for s in _SITUATIONS]
+    return [*f, *described_situation, len(candidates), candidates.index(candidate)]
 
 
 class SpeakerRanker:
-    """The trained weights; ``rank`` picks one candidate per quotation."""
+    """A gradient-boosted tree ensemble scoring each candidate; ``rank`` picks one per
+    quotation. The trees are LightGBM's (trained by ``ficlens eval train-speakers``), kept
+    as flat arrays and walked here in NumPy, so running the ranker needs no LightGBM."""
 
-    def __init__(self, weights: dict[str, float]) -> None:
-        self.weights = np.array([weights.get(name, 0.0) for name in FEATURES])
+    def __init__(self, trees: Sequence[dict[str, Sequence[float]]]) -> None:
+        # One row per tree, padded to the largest: a node's feature (-1 at a leaf), the
+        # threshold it is compared with (go left when <=), its children, a leaf's value.
+        width = max((len(t["feature"]) for t in trees), default=1)
+
+        def table(key: str, fill: float, dtype: type) -> np.ndarray:
+            out = np.full((max(len(trees), 1), width), fill, dtype=dtype)
+            for i, tree in enumerate(trees):
+                out[i, : len(tree[key])] = tree[key]
+            return out
+
+        self.feature = table("feature", -1, np.int64)
+        self.threshold = table("threshold", 0.0, np.float64)
+        self.left = table("left", 0, np.int64)
+        self.right = table("right", 0, np.int64)
+        self.value = table("value", 0.0, np.float64)
+        self.depth = max((_depth(t) for t in trees), default=0)
+        self.trees = len(trees)
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> SpeakerRanker:
         if data.get("format") != MODEL_FORMAT:
             raise ValueError(f"not a {MODEL_FORMAT} model")
-        return cls(data["weights"])
+        if list(data.get("features", FEATURES)) != list(FEATURES):
+            raise ValueError("the model was trained on other features: retrain it")
+        return cls(data["trees"])
 
     @classmethod
     def bundled(cls) -> SpeakerRanker | None:
@@ -420,9 +481,23 @@ class SpeakerRanker:
             return None
         return cls.load(json.loads(raw))
 
+    def scores(self, vectors: Sequence[Sequence[float]]) -> np.ndarray:
+        """Each candidate's score: the sum of its leaf in every tree."""
+        x = np.asarray(vectors, dtype=float)
+        rows = np.arange(len(x))[None, :]
+        trees = np.arange(self.feature.shape[0])[:, None]
+        node = np.zeros((self.feature.shape[0], len(x)), dtype=np.int64)
+        for _ in range(self.depth):
+            feature = self.feature[trees, node]
+            leaf = feature < 0
+            left = x[rows, np.maximum(feature, 0)] <= self.threshold[trees, node]
+            step = np.where(left, self.left[trees, node], self.right[trees, node])
+            node = np.where(leaf, node, step)
+        return self.value[trees, node].sum(axis=0)
+
     def probabilities(self, vectors: Sequence[Sequence[float]]) -> np.ndarray:
         """Softmax over the candidates."""
-        raw = np.asarray(vectors, dtype=float) @ self.weights
+        raw = self.scores(vectors)
         exp = np.exp(raw - raw.max())
         return exp / exp.sum()
 
@@ -432,10 +507,48 @@ class SpeakerRanker:
         return choice.candidates[best], float(probabilities[best])
 
 
-def model_data(weights: dict[str, float], **about: Any) -> dict[str, Any]:
-    """The JSON form of a trained model (``about``: how it was trained and how it scored)."""
-    return {
-        "format": MODEL_FORMAT,
-        **about,
-        "weights": {k: round(v, 5) for k, v in weights.items()},
+def _depth(tree: dict[str, Sequence[float]]) -> int:
+    """The number of splits on the longest path from the root."""
+    deepest, stack = 0, [(0, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if tree["feature"][node] < 0:
+            deepest = max(deepest, depth)
+        else:
+            stack += [(int(tree["left"][node]), depth + 1), (int(tree["right"][node]), depth + 1)]
+    return deepest
+
+
+def flatten_lightgbm(dump: dict[str, Any]) -> list[dict[str, list[float]]]:
+    """LightGBM's ``Booster.dump_model()`` as this module's flat trees (node 0 the root)."""
+    return [_flatten_tree(info["tree_structure"]) for info in dump["tree_info"]]
+
+
+def _flatten_tree(root: dict[str, Any]) -> dict[str, list[float]]:
+    tree: dict[str, list[float]] = {
+        key: [] for key in ("feature", "threshold", "left", "right", "value")
     }
+
+    def add(node: dict[str, Any]) -> int:
+        k = len(tree["feature"])
+        for column in tree.values():
+            column.append(0)
+        if "split_feature" not in node:  # a leaf
+            tree["feature"][k] = -1
+            tree["value"][k] = round(float(node.get("leaf_value", 0.0)), 6)
+            return k
+        if node.get("decision_type", "<=") != "<=" or node.get("missing_type") == "Zero":
+            raise ValueError(f"unsupported split {node.get('decision_type')!r}")
+        tree["feature"][k] = int(node["split_feature"])
+        tree["threshold"][k] = float(node["threshold"])
+        tree["left"][k] = add(node["left_child"])
+        tree["right"][k] = add(node["right_child"])
+        return k
+
+    add(root)
+    return tree
+
+
+def model_data(trees: list[dict[str, list[float]]], **about: Any) -> dict[str, Any]:
+    """The JSON form of a trained model (``about``: how it was trained and how it scored)."""
+    return {"format": MODEL_FORMAT, **about, "features": list(FEATURES), "trees": trees}

@@ -663,7 +663,6 @@ KNOWN_WRONG = {
     ("hp_library_after_curfew", "Who's there? Who's in my"),
     ("hp_library_after_curfew", "Did something happen?"),
     ("merlin_kitchen_disaster", "Chop 'em smaller, sire"),
-    ("sherlock_baker_street_rain", "is all this in aid of?"),
 }
 HAND_CHECKED_CASES = [
     pytest.param(
