@@ -446,21 +446,27 @@ class SpeakerRanker:
     as flat arrays and walked here in NumPy, so running the ranker needs no LightGBM."""
 
     def __init__(self, trees: Sequence[dict[str, Sequence[float]]]) -> None:
-        # One row per tree, padded to the largest: a node's feature (-1 at a leaf), the
-        # threshold it is compared with (go left when <=), its children, a leaf's value.
-        width = max((len(t["feature"]) for t in trees), default=1)
-
-        def table(key: str, fill: float, dtype: type) -> np.ndarray:
-            out = np.full((max(len(trees), 1), width), fill, dtype=dtype)
-            for i, tree in enumerate(trees):
-                out[i, : len(tree[key])] = tree[key]
-            return out
-
-        self.feature = table("feature", -1, np.int64)
-        self.threshold = table("threshold", 0.0, np.float64)
-        self.left = table("left", 0, np.int64)
-        self.right = table("right", 0, np.int64)
-        self.value = table("value", 0.0, np.float64)
+        # All trees' nodes in flat arrays, numbered globally: a node's feature, the threshold
+        # it is compared with (go left when <=), its children and a leaf's value. A leaf
+        # points to itself both ways, so a walk of the deepest tree's depth ends on a leaf
+        # in every tree without asking which nodes are leaves.
+        feature, threshold, left, right, value, roots = [], [], [], [], [], []
+        for tree in trees:
+            offset = len(feature)
+            roots.append(offset)
+            for k, split in enumerate(tree["feature"]):
+                leaf = split < 0
+                feature.append(0 if leaf else int(split))
+                threshold.append(math.inf if leaf else tree["threshold"][k])
+                left.append(offset + (k if leaf else int(tree["left"][k])))
+                right.append(offset + (k if leaf else int(tree["right"][k])))
+                value.append(tree["value"][k] if leaf else 0.0)
+        self.feature = np.array(feature, dtype=np.int64)
+        self.threshold = np.array(threshold, dtype=np.float64)
+        self.left = np.array(left, dtype=np.int64)
+        self.right = np.array(right, dtype=np.int64)
+        self.value = np.array(value, dtype=np.float64)
+        self.roots = np.array(roots, dtype=np.int64)
         self.depth = max((_depth(t) for t in trees), default=0)
         self.trees = len(trees)
 
@@ -484,16 +490,15 @@ class SpeakerRanker:
     def scores(self, vectors: Sequence[Sequence[float]]) -> np.ndarray:
         """Each candidate's score: the sum of its leaf in every tree."""
         x = np.asarray(vectors, dtype=float)
-        rows = np.arange(len(x))[None, :]
-        trees = np.arange(self.feature.shape[0])[:, None]
-        node = np.zeros((self.feature.shape[0], len(x)), dtype=np.int64)
+        if not self.trees:
+            return np.zeros(len(x))
+        values = x.ravel()
+        rows = (np.arange(len(x)) * x.shape[1])[None, :]
+        node = np.repeat(self.roots[:, None], len(x), axis=1)  # (trees, candidates)
         for _ in range(self.depth):
-            feature = self.feature[trees, node]
-            leaf = feature < 0
-            left = x[rows, np.maximum(feature, 0)] <= self.threshold[trees, node]
-            step = np.where(left, self.left[trees, node], self.right[trees, node])
-            node = np.where(leaf, node, step)
-        return self.value[trees, node].sum(axis=0)
+            goes_left = values[rows + self.feature[node]] <= self.threshold[node]
+            node = np.where(goes_left, self.left[node], self.right[node])
+        return self.value[node].sum(axis=0)
 
     def probabilities(self, vectors: Sequence[Sequence[float]]) -> np.ndarray:
         """Softmax over the candidates."""
