@@ -436,8 +436,8 @@ def _features(
     if speakers:
         put("speaker_share", speakers.count(candidate) / len(speakers))
     situation = turn.how if turn.how in _SITUATIONS else "none"
-    described_situation = [float(s == situation) for s in _SITUATIONS]
-    return [*f, *described_situation, len(candidates), candidates.index(candidate)]
+    situation_flags = [float(s == situation) for s in _SITUATIONS]
+    return [*f, *situation_flags, len(candidates), candidates.index(candidate)]
 
 
 class SpeakerRanker:
