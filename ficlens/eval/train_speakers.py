@@ -15,7 +15,7 @@ on two cores; it is written as flat trees that the ranker walks in NumPy.
 Leave-one-novel-out: for each document, a model trained on all the others attributes it,
 exactly as the pipeline would (the ranker re-decides every turn in reading order); the
 figures are those of ``ficlens eval speakers``, summed over the documents. Only then is the
-shipped model trained on everything, and written with those figures beside its weights.
+shipped model trained on everything, and written with those figures beside its trees.
 """
 
 from __future__ import annotations
