@@ -484,6 +484,8 @@ def _tag_in(
         for k in [*before[::-1][:3], *after, *before[::-1][3:]]:
             mention = _mention_at(mentions, starts, tokens.start[k])
             pronoun = text[tokens.start[k] : tokens.end[k]].lower()
+            if pronoun == "i.":
+                pronoun = "i"  # spaCy keeps "said I." together, as it would an initial
             if pronoun in ("he", "she"):
                 # As coreference resolved it; else against the conversation, once turns
                 # are known.

@@ -103,3 +103,23 @@ def test_he_said_in_a_first_person_story_is_not_the_narrator() -> None:
         "And they told me you would want paying, Mr Penrose,",
     ):
         assert said[line] == "the man", line
+
+
+# "said I." is one token to spaCy (it keeps an initial's full stop), and still the narrator.
+INVERTED = """\
+I remember that evening well. I was alone on the quay, and I was cold, when a woman in \
+a long green coat came along the harbour wall. I saw that she carried a lantern, and I \
+was glad of it.
+
+"Where is the ferryman?" said the woman.
+
+"Gone home, ma'am," said I. She frowned, and looked out at the water.
+
+"Then who will take me across?"
+"""
+
+
+def test_said_i_at_the_end_of_a_sentence_is_the_narrator() -> None:
+    said = _said(INVERTED)
+    assert said["Gone home, ma'am,"] == "Narrator"
+    assert said["Where is the ferryman?"] == "the woman"
