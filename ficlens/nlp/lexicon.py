@@ -31,6 +31,9 @@ SPEECH_VERBS: frozenset[str] = frozenset(
     faltered entreated hazarded advised bawled submitted instructed quavered objected
     interjected blurted spluttered sputtered stormed soothed reasoned reminded
     cautioned chided scolded whined yelped snarled jeered recited gushed
+    stated states hinted hints intimated intimates panted pants boomed booms howled howls
+    screeched screeches cackled cackles lisped lisps hollered hollers simpered simpers
+    expostulated vociferated
     """.split()
 )
 

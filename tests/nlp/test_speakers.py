@@ -123,6 +123,8 @@ TAGS = [
     ("inquired X", 'Uhura nudged Jim. "Is it dead?" inquired Spock.', "Spock"),
     ("rejoined X", 'Spock looked at Jim. "Only stunned," rejoined Uhura.', "Uhura"),
     ("X interposed", 'Uhura frowned at Spock. "Let it go," Jim interposed.', "Jim"),
+    ("X stated", 'Jim poked the grate. "It is a field mouse," Spock stated gravely.', "Spock"),
+    ("hinted X", 'Spock looked at Uhura. "Cheese might help?" hinted Jim.', "Jim"),
     (
         "was X's answer",
         'Spock held the mouse out to Jim. "Not in my quarters," was Uhura\'s answer.',
