@@ -149,3 +149,22 @@ def test_training_without_the_evaluation_data_is_a_one_line_error(tmp_path, caps
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "evaluation data not found" in err
     assert not out.exists()
+
+
+def test_held_out_folds_keep_each_novel_alone_and_group_the_excerpts() -> None:
+    from ficlens.eval.data import EvalDoc
+    from ficlens.eval.train_speakers import Prepared, folds
+
+    def prepared(corpus: str, name: str) -> Prepared:
+        return Prepared(EvalDoc(corpus=corpus, name=name, text=""), None, [])  # type: ignore[arg-type]
+
+    docs = [prepared("pdnc", f"novel{k}") for k in range(3)]
+    docs += [prepared("litbank", f"excerpt{k}") for k in range(12)]
+    found = folds(docs, litbank_folds=5)
+    assert found[:3] == [[0], [1], [2]]
+    excerpts = found[3:]
+    assert len(excerpts) == 5 and sorted(k for f in excerpts for k in f) == list(range(3, 15))
+    assert {len(f) for f in excerpts} <= {2, 3}
+    # Fewer excerpts than groups: each its own fold; no LitBank at all: novels only.
+    assert folds(docs[:5], litbank_folds=5)[3:] == [[3], [4]]
+    assert folds(docs[:3]) == [[0], [1], [2]]
