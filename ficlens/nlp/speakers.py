@@ -264,6 +264,13 @@ def _explicit(
     tokens = doc.tokens
     assert tokens is not None
     text = doc.text
+    if _introduced(doc, quote):
+        # 'Milly said, "Are you in town?" Babs said, "Got a light?"': a tag that leads
+        # into the quotation is its tag, whatever the narration after it says (that
+        # leads into the next one, or is another act: "..., and Tony would say").
+        hit = _tag_before(doc, quote, mentions, starts, characters)
+        if hit:
+            return hit
     # Narration after the quotation, up to the next quotation in the paragraph.
     after_quote = _next_quote_start(doc, quote)
     i = tokens.index_at(quote.end - 1)
@@ -278,17 +285,10 @@ def _explicit(
     if hit:
         return hit
     # Narration before it: "Merlin said, ..." / "He turned to her and said: ..."
-    before_quote = _previous_quote_end(doc, quote)
-    i = tokens.index_at(quote.start) - 1
-    window = []
-    while i >= 0 and len(window) < _TAG_REACH + 2 and tokens.end[i] > before_quote:
-        if tokens.end[i] <= quote.start:
-            window.append(i)
-        i -= 1
-    window.reverse()
-    hit = _tag_in(doc, window, mentions, starts, characters, quote)
+    hit = _tag_before(doc, quote, mentions, starts, characters)
     if hit:
         return hit
+    before_quote = _previous_quote_end(doc, quote)
     if before_quote == _paragraph_span(doc, quote)[0] and quote.paragraph > 0:
         # "Here Anne spoke--" / "Mrs Croft said:" ending the paragraph before.
         hit = _lead_in(doc, quote, mentions, starts, characters)
@@ -307,6 +307,37 @@ def _explicit(
             continue  # a possessive: "Arthur's hand" is not Arthur acting
         return _Hit(mention.character, "beat")
     return None
+
+
+def _tag_before(
+    doc: Document,
+    quote: Quote,
+    mentions: list[Mention],
+    starts: list[int],
+    characters: dict[str, Character],
+) -> _Hit | None:
+    """A tag in the narration just before the quotation, in its paragraph."""
+    tokens = doc.tokens
+    assert tokens is not None
+    before_quote = _previous_quote_end(doc, quote)
+    i = tokens.index_at(quote.start) - 1
+    window = []
+    while i >= 0 and len(window) < _TAG_REACH + 2 and tokens.end[i] > before_quote:
+        if tokens.end[i] <= quote.start:
+            window.append(i)
+        i -= 1
+    window.reverse()
+    return _tag_in(doc, window, mentions, starts, characters, quote)
+
+
+def _introduced(doc: Document, quote: Quote) -> bool:
+    """The narration right before the quotation ends with a speech verb and a comma or
+    colon ('Milly said, "', 'asked quietly: "'): a tag leading into it."""
+    lead = doc.text[_previous_quote_end(doc, quote) : quote.start].rstrip()
+    if not lead.endswith((",", ":")):
+        return False
+    last = [w.strip(",;:").lower() for w in lead.split()[-2:]]
+    return any(w in SPEECH_VERBS for w in last)
 
 
 # "...," was Mary's answer. / "...," was his reply.
@@ -429,6 +460,40 @@ def _ends_with_speech_verb(doc: Document, window: list[int]) -> bool:
     return any(word in SPEECH_VERBS for word in words)
 
 
+def _clause_subject(
+    doc: Document, verb: int, mentions: list[Mention], starts: list[int]
+) -> _Hit | None:
+    """The subject of the clause that "and <verb>" continues: the first character named,
+    or "he"/"she", after the last comma or semicolon before it ("When the door opened,
+    Ron stood up and said"), else in the sentence."""
+    tokens = doc.tokens
+    assert tokens is not None
+    text = doc.text
+    first = verb
+    while first > 0 and not tokens.sent_start[first] and verb - first < 80:
+        if text[tokens.start[first - 1] : tokens.end[first - 1]] in (",", ";"):
+            break
+        first -= 1
+    for start in dict.fromkeys((first, _sentence_of(tokens, tokens.start[verb]))):
+        for k in range(start, verb):
+            word = text[tokens.start[k] : tokens.end[k]].lower()
+            mention = _mention_at(mentions, starts, tokens.start[k])
+            if word in ("he", "she"):
+                if mention is not None and mention.character is not None:
+                    return _Hit(mention.character, "anaphoric")
+                return _Hit(f"{_PENDING}{PRONOUN_GENDER[word]}:", "anaphoric")
+            if (
+                mention is not None
+                and mention.kind == "name"
+                and mention.character is not None
+                and not mention.in_quote
+                and not _after_preposition(doc, k)
+                and text[mention.end : mention.end + 3].lstrip()[:2] not in ("'s", "’s")
+            ):
+                return _Hit(mention.character, "explicit")
+    return None
+
+
 def _sentence_subject(
     doc: Document, last: int, mentions: list[Mention], starts: list[int]
 ) -> _Hit | None:
@@ -477,6 +542,12 @@ def _tag_in(
         antecedent = _relative_antecedent(doc, window, position, mentions, starts)
         if antecedent is not None:
             return antecedent
+        if position > 0 and text[tokens.start[i - 1] : tokens.end[i - 1]].lower() == "and":
+            # "Brenda saw he was out of temper and said": whoever does the first verb of
+            # the clause, not the nearest "he" of a clause inside it.
+            subject = _clause_subject(doc, i, mentions, starts)
+            if subject is not None:
+                return subject
         after = window[position + 1 : position + 4]
         before = [
             k for k in window[max(0, position - 8) : position] if not _after_preposition(doc, k)
