@@ -8,8 +8,8 @@ gradient-boosted tree ensemble trained to rank (LightGBM's lambdarank) scores th
 best one speaks.
 
 The trees live in ``ficlens/data/speaker_ranker.json``. They are trained on the PDNC
-novels (and LitBank excerpts) in ``../shared/eval`` by ``ficlens eval train-speakers``
-(``ficlens/eval/train_speakers.py``), which also reports leave-one-novel-out accuracy.
+novels and LitBank excerpts in ``../shared/eval`` by ``ficlens eval train-speakers``
+(``ficlens/eval/train_speakers.py``), which also reports held-out accuracy.
 Without the file, the stage falls back to the rules alone.
 """
 
