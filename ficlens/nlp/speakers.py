@@ -327,7 +327,29 @@ def _tag_before(
             window.append(i)
         i -= 1
     window.reverse()
+    hit = _tag_in(doc, window, mentions, starts, characters, quote)
+    if hit is not None or not window:
+        return hit
+    # "Miss Crawford had only time to say, in a pleasant manner, ...": the verb is in
+    # reach but its subject is further back. The sentence's last speech verb, read with
+    # everything of the sentence before it (not the sentence's earlier verbs).
+    i = window[0] - 1
+    while i >= 0 and tokens.end[i] > before_quote and window[-1] - i < 40:
+        window.insert(0, i)
+        if tokens.sent_start[i]:
+            break
+        i -= 1
+    verbs = [k for k, t in enumerate(window) if _word(doc, t) in SPEECH_VERBS]
+    if not verbs:
+        return None
+    window = window[verbs[-2] + 1 :] if len(verbs) > 1 else window
     return _tag_in(doc, window, mentions, starts, characters, quote)
+
+
+def _word(doc: Document, k: int) -> str:
+    tokens = doc.tokens
+    assert tokens is not None
+    return doc.text[tokens.start[k] : tokens.end[k]].lower()
 
 
 def _introduced(doc: Document, quote: Quote) -> bool:

@@ -168,6 +168,21 @@ def test_and_said_is_said_by_the_subject_of_its_clause_not_the_nearest_he(
     assert said["I will,"] == ("Tobias", "explicit")
 
 
+def test_a_subject_far_before_its_speech_verb_is_still_the_speaker(before_speakers) -> None:
+    # "...and Molly had only time to say, in a pleasant manner, ...": her name is beyond
+    # the few words read either side of the verb; the sentence's subject is hers.
+    doc = before_speakers(
+        "Tobias came in from the snow. His sister Molly looked up from her knitting, and "
+        "Molly smiled at him.\n\n"
+        "Tobias turned towards the stove; and Molly had only time to say, in a pleasant "
+        'manner, "Mind the cat,"; when he trod on its tail.\n'
+    )
+    names = {c.id: c.name for c in doc.analysis.characters}
+    turns = speakers.attribute_by_rules(doc)
+    said = {t.quote.text: (names.get(t.speaker or ""), t.how) for t in turns.values()}
+    assert said["Mind the cat,"] == ("Molly", "explicit")
+
+
 def test_a_tag_leading_into_a_quote_wins_over_the_next_ones_tag() -> None:
     # The narration after the first quotation leads into the second: it is not its tag.
     analysis = analysed(
