@@ -440,8 +440,10 @@ def _lead_in(
     # paragraph stops short of a full stop with a speech verb among its last words.
     open_ended = not tail.endswith((".", "!", "?", '"', "”", "'", "’", ")", ";"))
     last_words = [w.strip(",;:").lower() for w in tail.split()[-_LEAD_IN_WORDS:]]
-    if not tail.endswith((":", "--", "—", ",", "–")) and not (
-        open_ended and any(w in SPEECH_VERBS for w in last_words)
+    if (
+        not tail.endswith((":", "--", "—", ",", "–"))
+        and not (open_ended and any(w in SPEECH_VERBS for w in last_words))
+        and not _GOES_ON.search(tail)
     ):
         return None
     if any(
@@ -472,6 +474,13 @@ def _lead_in(
         if not mention.in_quote and mention.character is not None:
             return _Hit(mention.character, "beat")
     return None
+
+
+# "Lucy continued." / "Mrs. Norris fetched breath, and went on again.": a paragraph that
+# ends by saying someone speaks on leads into the next one's speech.
+_GOES_ON = re.compile(
+    r"\b(?:continued|resumed|proceeded|went\s+on|goes\s+on)(?:\s+again)?\.$", re.IGNORECASE
+)
 
 
 def _ends_with_speech_verb(doc: Document, window: list[int]) -> bool:

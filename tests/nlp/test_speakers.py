@@ -183,6 +183,20 @@ def test_a_subject_far_before_its_speech_verb_is_still_the_speaker(before_speake
     assert said["Mind the cat,"] == ("Molly", "explicit")
 
 
+def test_a_paragraph_saying_someone_went_on_leads_into_their_speech(before_speakers) -> None:
+    doc = before_speakers(
+        'Tobias came in from the snow. "It is bitter out there," said Tobias.\n\n'
+        '"Then sit by the fire," said Molly.\n\n'
+        '"I will," said Tobias.\n\n'
+        "Tobias stamped his boots on the mat, and went on.\n\n"
+        '"The river has frozen right across."\n'
+    )
+    names = {c.id: c.name for c in doc.analysis.characters}
+    turns = speakers.attribute_by_rules(doc)
+    said = {t.quote.text: names.get(t.speaker or "") for t in turns.values()}
+    assert said["The river has frozen right across."] == "Tobias"
+
+
 def test_a_tag_leading_into_a_quote_wins_over_the_next_ones_tag() -> None:
     # The narration after the first quotation leads into the second: it is not its tag.
     analysis = analysed(
