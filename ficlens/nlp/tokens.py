@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 
 from ficlens.document import Document, Tokens
@@ -33,18 +34,25 @@ class TokensStage:
     def __call__(self, doc: Document) -> None:
         paragraphs = [(p.start, doc.text[p.start : p.end]) for p in doc.analysis.paragraphs()]
         size = sum(len(text) for _, text in paragraphs)
-        parts = self.processes if size >= self.parallel_from and _can_fork() else 1
-        chunks = _split(paragraphs, parts)
-        if len(chunks) == 1:
+        if self.processes > 1 and size >= self.parallel_from and _can_fork():
+            doc.tokens = read_in_parts(paragraphs, self.processes)
+        else:
             doc.tokens = read_paragraphs(paragraphs)
-            return
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(len(chunks) - 1, mp_context=context) as pool:
-            later = [pool.submit(read_paragraphs, chunk, first) for first, chunk in chunks[1:]]
-            tokens = read_paragraphs(chunks[0][1])
-            for future in later:
-                _extend(tokens, future.result())
-        doc.tokens = tokens
+
+
+def read_in_parts(paragraphs: list[tuple[int, str]], parts: int) -> Tokens:
+    """``read_paragraphs`` over contiguous parts: the first here, the others in forked
+    children at the same time."""
+    chunks = _split(paragraphs, parts)
+    if len(chunks) == 1:
+        return read_paragraphs(paragraphs)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(len(chunks) - 1, mp_context=context) as pool:
+        later = [pool.submit(read_paragraphs, chunk, first) for first, chunk in chunks[1:]]
+        tokens = read_paragraphs(chunks[0][1])
+        for future in later:
+            _extend(tokens, future.result())
+    return tokens
 
 
 def read_paragraphs(paragraphs: list[tuple[int, str]], first: int = 0) -> Tokens:
@@ -92,6 +100,12 @@ def _extend(tokens: Tokens, more: Tokens) -> None:
 
 
 def _can_fork() -> bool:
-    """A forked child shares the loaded model for free; only Linux forks safely, and a
-    daemonic process (a multiprocessing.Pool worker) may not have children."""
-    return sys.platform.startswith("linux") and not multiprocessing.current_process().daemon
+    """A forked child shares the loaded model for free. Only Linux forks safely, and only
+    a process with one thread (a lock another thread holds would stay held in the child:
+    the web server reads in one process); a daemonic process (a multiprocessing.Pool
+    worker) may not have children."""
+    return (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )

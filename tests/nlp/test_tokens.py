@@ -9,7 +9,7 @@ from ficlens.document import Document
 from ficlens.layout import layout_stage
 from ficlens.model import Analysis, Source
 from ficlens.nlp.language import load_language, may_name
-from ficlens.nlp.tokens import TokensStage, _split
+from ficlens.nlp.tokens import TokensStage, _split, read_in_parts, read_paragraphs
 
 STORY = """\
 Wren kept the lighthouse alone until the winter Ezekiel Marsh rowed across from Tollan.
@@ -35,15 +35,24 @@ def _document(text: str) -> Document:
 
 def test_the_parts_read_in_other_processes_join_up_exactly_as_one_reading() -> None:
     text = STORY * 6  # long enough that each part holds several paragraphs
+    doc = _document(text)
+    paragraphs = [(p.start, text[p.start : p.end]) for p in doc.analysis.paragraphs()]
+    alone = read_paragraphs(paragraphs)
+    split = read_in_parts(paragraphs, 3)
+    assert len(alone) > 300
+    assert split == alone
+    # Paragraph numbers run on across the parts, and offsets land on the words.
+    assert split.paragraph == sorted(split.paragraph) and split.paragraph[-1] > 10
+    k = split.index_at(text.rindex("Abernethy"))
+    assert text[split.start[k] : split.end[k]] == "Abernethy"
+
+
+def test_the_stage_reads_a_long_text_in_parts_and_a_short_one_in_one() -> None:
+    text = STORY * 6
     alone, split = _document(text), _document(text)
     TokensStage(processes=1)(alone)
     TokensStage(processes=2, parallel_from=0)(split)
-    assert alone.tokens is not None and len(alone.tokens) > 300
     assert split.tokens == alone.tokens
-    # Paragraph numbers run on across the parts, and offsets land on the words.
-    assert split.tokens.paragraph == sorted(split.tokens.paragraph)
-    k = split.tokens.index_at(text.rindex("Abernethy"))
-    assert text[split.tokens.start[k] : split.tokens.end[k]] == "Abernethy"
 
 
 def test_split_gives_contiguous_parts_of_about_equal_length() -> None:
