@@ -722,6 +722,9 @@ KNOWN_WRONG = {
     ("hp_library_after_curfew", "Ah. Miss Granger."),
     ("hp_library_after_curfew", "Who's there? Who's in my"),
     ("hp_library_after_curfew", "Did something happen?"),
+    # "he asked finally" after a paragraph about John that ends on Sherlock: the ranker
+    # weighs the two near evenly (0.505), and retraining has tipped it either way.
+    ("sherlock_baker_street_rain", "is all this in aid of?"),
 }
 HAND_CHECKED_CASES = [
     pytest.param(
