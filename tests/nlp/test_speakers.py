@@ -151,18 +151,24 @@ def test_explicit_tag(paragraph: str, name: str) -> None:
     assert name in speaker_words(analysis, q), (paragraph, speaker_words(analysis, q))
 
 
+def rules_said(before_speakers, text: str) -> dict[str, tuple[str | None, str | None]]:
+    """Quotation text -> (speaker name, how) as the hand rules alone give them (the ranker
+    could mend a rule's answer and hide what the rule did)."""
+    doc = before_speakers(text)
+    names = {c.id: c.name for c in doc.analysis.characters}
+    turns = speakers.attribute_by_rules(doc)
+    return {t.quote.text: (names.get(t.speaker or ""), t.how) for t in turns.values()}
+
+
 def test_and_said_is_said_by_the_subject_of_its_clause_not_the_nearest_he(
     before_speakers,
 ) -> None:
-    # The rules alone (the ranker could mend their answer and hide the rule).
-    doc = before_speakers(
+    said = rules_said(
+        before_speakers,
         "Tobias came in from the snow. Tobias stamped his boots on the mat and he blew on "
         "his hands.\n\nShe looked up from her book. Marguerite saw he was frozen and said, "
-        '"Sit by the fire."\n\n"I will," Tobias said, and Marguerite smiled.\n'
+        '"Sit by the fire."\n\n"I will," Tobias said, and Marguerite smiled.\n',
     )
-    names = {c.id: c.name for c in doc.analysis.characters}
-    turns = speakers.attribute_by_rules(doc)
-    said = {t.quote.text: (names.get(t.speaker or ""), t.how) for t in turns.values()}
     # Her name, the clause's subject, is the tag: not the "he" nearer the verb.
     assert said["Sit by the fire."] == ("Marguerite", "explicit")
     assert said["I will,"] == ("Tobias", "explicit")
@@ -171,30 +177,27 @@ def test_and_said_is_said_by_the_subject_of_its_clause_not_the_nearest_he(
 def test_a_subject_far_before_its_speech_verb_is_still_the_speaker(before_speakers) -> None:
     # "...and Molly had only time to say, in a pleasant manner, ...": her name is beyond
     # the few words read either side of the verb; the sentence's subject is hers.
-    doc = before_speakers(
+    said = rules_said(
+        before_speakers,
         "Tobias came in from the snow. His sister Molly looked up from her knitting, and "
         "Molly smiled at him.\n\n"
         "Tobias turned towards the stove; and Molly had only time to say, in a pleasant "
-        'manner, "Mind the cat,"; when he trod on its tail.\n'
+        'manner, "Mind the cat,"; when he trod on its tail.\n',
     )
-    names = {c.id: c.name for c in doc.analysis.characters}
-    turns = speakers.attribute_by_rules(doc)
-    said = {t.quote.text: (names.get(t.speaker or ""), t.how) for t in turns.values()}
     assert said["Mind the cat,"] == ("Molly", "explicit")
 
 
 def test_a_paragraph_saying_someone_went_on_leads_into_their_speech(before_speakers) -> None:
-    doc = before_speakers(
+    said = rules_said(
+        before_speakers,
         'Tobias came in from the snow. "It is bitter out there," said Tobias.\n\n'
         '"Then sit by the fire," said Molly.\n\n'
         '"I will," said Tobias.\n\n'
         "Tobias stamped his boots on the mat, and went on.\n\n"
-        '"The river has frozen right across."\n'
+        '"The river has frozen right across."\n',
     )
-    names = {c.id: c.name for c in doc.analysis.characters}
-    turns = speakers.attribute_by_rules(doc)
-    said = {t.quote.text: names.get(t.speaker or "") for t in turns.values()}
-    assert said["The river has frozen right across."] == "Tobias"
+    # Turn-taking alone would give it to Molly.
+    assert said["The river has frozen right across."][0] == "Tobias"
 
 
 def test_a_tag_leading_into_a_quote_wins_over_the_next_ones_tag() -> None:
