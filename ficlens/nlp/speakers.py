@@ -3,8 +3,10 @@
 Evidence in order of strength:
 
 1. an explicit tag next to the quotation: "said Merlin", "Merlin said", "cut in Spock",
-   before it ("Merlin said, ...") or after it, in any order; "was Mary's answer"; "broken
-   by Willoughby, who said"; or at the end of the paragraph before ("...and said quietly");
+   before it ("Merlin said, ...") or after it, in any order (one that leads into the
+   quotation is its own, whatever the narration after it says); the subject of the clause
+   for "Brenda saw he was tired and said"; "was Mary's answer"; "broken by Willoughby, who
+   said"; or at the end of the paragraph before ("...and said quietly", "Lucy continued.");
    a tag that only describes its speaker ("said a tinker", or a household role used as a
    name: "said nanny") makes a character of the description, who speaks unless the
    description tells a gender ("said the man"), and whom the ranker weighs against the
@@ -347,6 +349,7 @@ def _tag_before(
 
 
 def _word(doc: Document, k: int) -> str:
+    """Token ``k``, in lower case."""
     tokens = doc.tokens
     assert tokens is not None
     return doc.text[tokens.start[k] : tokens.end[k]].lower()
@@ -502,12 +505,14 @@ def _clause_subject(
     text = doc.text
     first = verb
     while first > 0 and not tokens.sent_start[first] and verb - first < 80:
-        if text[tokens.start[first - 1] : tokens.end[first - 1]] in (",", ";"):
+        if _word(doc, first - 1) in (",", ";"):
             break
         first -= 1
     for start in dict.fromkeys((first, _sentence_of(tokens, tokens.start[verb]))):
         for k in range(start, verb):
-            word = text[tokens.start[k] : tokens.end[k]].lower()
+            if _inside_any_quote(doc, tokens.start[k], tokens.paragraph[k]):
+                continue
+            word = _word(doc, k)
             mention = _mention_at(mentions, starts, tokens.start[k])
             if word in ("he", "she"):
                 if mention is not None and mention.character is not None:
@@ -517,7 +522,6 @@ def _clause_subject(
                 mention is not None
                 and mention.kind == "name"
                 and mention.character is not None
-                and not mention.in_quote
                 and not _after_preposition(doc, k)
                 and text[mention.end : mention.end + 3].lstrip()[:2] not in ("'s", "’s")
             ):
@@ -573,7 +577,7 @@ def _tag_in(
         antecedent = _relative_antecedent(doc, window, position, mentions, starts)
         if antecedent is not None:
             return antecedent
-        if position > 0 and text[tokens.start[i - 1] : tokens.end[i - 1]].lower() == "and":
+        if position > 0 and _word(doc, i - 1) == "and":
             # "Brenda saw he was out of temper and said": whoever does the first verb of
             # the clause, not the nearest "he" of a clause inside it.
             subject = _clause_subject(doc, i, mentions, starts)
