@@ -335,12 +335,14 @@ def _tag_before(
     # "Miss Crawford had only time to say, in a pleasant manner, ...": the verb is in
     # reach but its subject is further back. The sentence's last speech verb, read with
     # everything of the sentence before it (not the sentence's earlier verbs).
-    i = window[0] - 1
+    first = window[0]
+    i = first - 1
     while i >= 0 and tokens.end[i] > before_quote and window[-1] - i < 40:
-        window.insert(0, i)
+        first = i
         if tokens.sent_start[i]:
             break
         i -= 1
+    window = list(range(first, window[-1] + 1))
     verbs = [k for k, t in enumerate(window) if _word(doc, t) in SPEECH_VERBS]
     if not verbs:
         return None
@@ -508,9 +510,11 @@ def _clause_subject(
         if _word(doc, first - 1) in (",", ";"):
             break
         first -= 1
+    paragraph = tokens.paragraph[verb]
+    quoted = [(q.start, q.end) for q in doc.analysis.quotes if q.paragraph == paragraph]
     for start in dict.fromkeys((first, _sentence_of(tokens, tokens.start[verb]))):
         for k in range(start, verb):
-            if _inside_any_quote(doc, tokens.start[k], tokens.paragraph[k]):
+            if any(lo <= tokens.start[k] < hi for lo, hi in quoted):
                 continue
             word = _word(doc, k)
             mention = _mention_at(mentions, starts, tokens.start[k])
